@@ -1,0 +1,96 @@
+"""Work-arounds for the pinned OpenMMLab stack, all in this one module.
+
+``import mmvididi`` runs :func:`apply` before anything imports ``mmaction.models``.
+Each fix says what is broken and why; remove it when the pinned release fixes it.
+
+1. The mmaction2 1.2.0 wheel on PyPI ships without the package
+   ``mmaction/models/localizers/drn``, although ``mmaction.models.localizers``
+   imports ``DRN`` from it, so ``import mmaction.models`` (and every config that builds
+   an MMAction2 model) fails with ``ModuleNotFoundError``. We put a stand-in module
+   under that name whose ``DRN`` explains the gap when built. DRN is a temporal
+   grounding model; nothing in mmvididi uses it.
+2. mmcv-lite (full mmcv 2.1.0 does not compile against torch 2.14) lacks
+   ``mmcv.ops``, and ``mmcv.cnn`` warns about it at every import. mmvididi uses no
+   ``mmcv.ops`` (RoIAlign comes from torchvision), so that one warning is silenced.
+3. mmaction2 1.2.0's ``ColorJitter.adjust_hue`` adds a Python int offset to a uint8
+   hue channel; under numpy 2 (NEP 50) a negative offset raises ``OverflowError``.
+   It is replaced by the same hue rotation computed in int16.
+"""
+import importlib.util
+import sys
+import types
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+DRN_MODULE = 'mmaction.models.localizers.drn'
+
+
+class MissingDRN:
+    """Stand-in for ``mmaction.models.localizers.drn.drn.DRN``, absent in the wheel."""
+
+    def __init__(self, *args, **kwargs):
+        raise ImportError(
+            'DRN is missing from the mmaction2 1.2.0 wheel on PyPI; install '
+            'mmaction2 from source (github.com/open-mmlab/mmaction2) to use it.')
+
+
+def mmaction_ships_drn() -> bool:
+    """Whether the installed mmaction has the DRN package, checked on disk.
+
+    ``importlib.util.find_spec(DRN_MODULE)`` would import ``mmaction.models``
+    first, which is the very import that fails.
+    """
+    spec = importlib.util.find_spec('mmaction')
+    if spec is None or spec.origin is None:
+        return True  # no mmaction at all: nothing to patch
+    package_dir = Path(spec.origin).parent
+    return (package_dir / 'models' / 'localizers' / 'drn' / 'drn.py').exists()
+
+
+def patch_missing_drn() -> bool:
+    """Register the DRN stand-in if the wheel lacks it; returns whether it did."""
+    if DRN_MODULE in sys.modules or mmaction_ships_drn():
+        return False
+    package = types.ModuleType(DRN_MODULE)
+    package.__path__ = []  # a package, so that ``drn.drn`` resolves below it
+    module = types.ModuleType(f'{DRN_MODULE}.drn')
+    module.DRN = MissingDRN
+    package.drn = module
+    sys.modules[DRN_MODULE] = package
+    sys.modules[f'{DRN_MODULE}.drn'] = module
+    return True
+
+
+def silence_mmcv_lite_warning() -> None:
+    warnings.filterwarnings(
+        'ignore', message='Fail to import ``MultiScaleDeformableAttention``')
+
+
+def rotate_hue(img: np.ndarray, factor: float) -> np.ndarray:
+    """Shift the hue of an RGB image by ``factor`` of a turn (OpenCV's 0-179 hue).
+
+    Args:
+        img: ``H x W x 3`` RGB, any real dtype (clipped to 0-255).
+        factor: shift in [-0.5, 0.5].
+
+    Returns:
+        ``H x W x 3`` float32 RGB.
+    """
+    import cv2
+    hsv = cv2.cvtColor(np.clip(img, 0, 255).astype(np.uint8), cv2.COLOR_RGB2HSV)
+    hsv[..., 0] = (hsv[..., 0].astype(np.int16) + int(factor * 255)) % 180
+    return cv2.cvtColor(hsv, cv2.COLOR_HSV2RGB).astype(np.float32)
+
+
+def patch_color_jitter_hue() -> None:
+    from mmaction.datasets.transforms.processing import ColorJitter
+    ColorJitter.adjust_hue = staticmethod(rotate_hue)
+
+
+def apply() -> None:
+    """Apply every work-around; safe to call more than once."""
+    patch_missing_drn()
+    silence_mmcv_lite_warning()
+    patch_color_jitter_hue()

@@ -1,0 +1,54 @@
+import sys
+
+import pytest
+
+from mmvididi import compat
+
+
+def test_mmaction_models_imports_after_mmvididi():
+    import mmaction.models  # noqa: F401  (fails on the bare 1.2.0 wheel)
+    from mmaction.registry import MODELS
+    assert 'ResNet3d' in MODELS.module_dict
+    assert 'Recognizer3D' in MODELS.module_dict
+
+
+def test_drn_stand_in_explains_what_is_missing():
+    if compat.mmaction_ships_drn():
+        pytest.skip('the installed mmaction ships DRN itself: nothing to patch')
+    from mmaction.models.localizers import DRN
+    with pytest.raises(ImportError, match='DRN is missing from the mmaction2'):
+        DRN()
+
+
+def test_apply_is_idempotent():
+    before = sys.modules.get(compat.DRN_MODULE)
+    compat.apply()
+    assert compat.patch_missing_drn() is False
+    assert sys.modules.get(compat.DRN_MODULE) is before
+
+
+def test_color_jitter_hue_works_on_numpy_2_for_negative_shifts():
+    import cv2
+    import numpy as np
+    from mmaction.datasets.transforms import ColorJitter
+
+    rng = np.random.default_rng(0)
+    frames = [rng.integers(0, 256, (8, 8, 3), dtype=np.uint8) for _ in range(3)]
+    jitter = ColorJitter(brightness=0, contrast=0, saturation=0, hue=(-0.1, -0.1))
+    out = jitter(dict(imgs=[f.copy() for f in frames]))['imgs']
+
+    for frame, got in zip(frames, out):
+        hsv = cv2.cvtColor(frame, cv2.COLOR_RGB2HSV).astype(np.int64)
+        hsv[..., 0] = (hsv[..., 0] - 25) % 180  # int(-0.1 * 255) = -25
+        expected = cv2.cvtColor(hsv.astype(np.uint8), cv2.COLOR_HSV2RGB)
+        np.testing.assert_array_equal(got, expected)
+
+
+def test_rotate_hue_wraps_large_shifts_modulo_180():
+    import cv2
+    import numpy as np
+    img = np.full((1, 1, 3), (10, 200, 30), np.uint8)
+    hue = int(cv2.cvtColor(img, cv2.COLOR_RGB2HSV)[0, 0, 0])
+    out = compat.rotate_hue(img.astype(np.float32), 0.5)  # +127
+    got = int(cv2.cvtColor(out.astype(np.uint8), cv2.COLOR_RGB2HSV)[0, 0, 0])
+    assert abs(got - (hue + 127) % 180) <= 1  # HSV round trip rounds by 1
