@@ -1,0 +1,5 @@
+from mmvididi.datasets.transforms.exact_decode import ExactDecordDecode
+from mmvididi.datasets.transforms.multi_view import MultiView
+from mmvididi.datasets.transforms.temporal_derivative import TemporalDerivative
+
+__all__ = ['ExactDecordDecode', 'MultiView', 'TemporalDerivative']

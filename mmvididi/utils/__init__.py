@@ -1,0 +1,3 @@
+from mmvididi.utils.video_io import write_video
+
+__all__ = ['write_video']

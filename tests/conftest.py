@@ -1,0 +1,48 @@
+"""Shared fixtures: small real video files that the tests encode themselves."""
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import mmvididi  # noqa: F401  (compat fixes and registration, as in a config)
+from mmvididi.utils import write_video
+
+NUM_FRAMES, HEIGHT, WIDTH = 40, 64, 96
+
+
+def moving_frames(seed: int, num_frames: int = NUM_FRAMES, height: int = HEIGHT,
+                  width: int = WIDTH) -> np.ndarray:
+    """uint8 RGB frames: a textured background and a square that moves and
+    flashes between 0 and 255, so that orders 1 and 2 reach +-255 and +-510."""
+    rng = np.random.default_rng(seed)
+    background = rng.integers(0, 256, (height, width, 3), dtype=np.uint8)
+    frames = np.repeat(background[None], num_frames, axis=0)
+    for t in range(num_frames):
+        x = (3 * t + t * t // 8) % (width - 12)  # accelerating
+        frames[t, 20:32, x:x + 12] = 255 * (t % 2)
+    return frames
+
+
+@pytest.fixture(scope='session')
+def lossless_video(tmp_path_factory) -> tuple:
+    """(path, frames) of an FFV1 RGB video: decoding gives ``frames`` exactly."""
+    frames = moving_frames(seed=0)
+    path = write_video(tmp_path_factory.mktemp('videos') / 'lossless.mkv', frames)
+    return path, frames
+
+
+@pytest.fixture(scope='session')
+def video_dir(tmp_path_factory) -> Path:
+    """A folder of small lossy videos in the datasets' own formats, with a
+    VideoDataset annotation file ``train.txt`` listing them."""
+    root = tmp_path_factory.mktemp('dataset')
+    names = []
+    for i, (name, options) in enumerate([
+            ('ClassA/v_ClassA_g01_c01.avi', dict(bf='2')),  # Xvid, B-frames
+            ('ClassA/v_ClassA_g02_c01.avi', {}),
+            ('ClassB/clip_000001_000011.mp4', {}),  # H.264, as Kinetics
+    ]):
+        write_video(root / name, moving_frames(seed=i + 1), **options)
+        names.append(f'{name} {i // 2}')
+    (root / 'train.txt').write_text('\n'.join(names) + '\n')
+    return root
