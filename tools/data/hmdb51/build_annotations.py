@@ -3,8 +3,9 @@
     python tools/data/hmdb51/build_annotations.py \
         data/hmdb51/testTrainMulti_7030_splits data/hmdb51 [--splits 1 2 3]
 
-writes ``hmdb51_{train,val}_split_<N>_videos.txt`` (``class/video.avi label``, labels
-0-50 in sorted class order) and ``label_map.txt``. Videos marked 0 (unused) are left out.
+writes ``hmdb51_{train,val}_split_<N>_videos.txt`` (``class/video.avi label``,
+labels 0-50 in sorted class order) and ``label_map.txt``. Videos marked 0 (unused)
+are left out.
 """
 import argparse
 from pathlib import Path
