@@ -15,6 +15,15 @@ Each fix says what is broken and why; remove it when the pinned release fixes it
 3. mmaction2 1.2.0's ``ColorJitter.adjust_hue`` adds a Python int offset to a uint8
    hue channel; under numpy 2 (NEP 50) a negative offset raises ``OverflowError``.
    It is replaced by the same hue rotation computed in int16.
+4. torch >= 2.6 loads checkpoints with ``weights_only=True``, which refuses what
+   mmengine 0.10.7 writes besides tensors: its ``HistoryBuffer`` logs (numpy
+   arrays and scalars) and, inside them, references to ``HistoryBuffer``'s own
+   methods pickled through ``getattr``. ``--resume`` then fails. We allow-list
+   exactly the data types (``HistoryBuffer`` and numpy arrays, dtypes and
+   scalars: no callables), and make ``HistoryBuffer`` pickle its data without
+   the method references (they are class-level and restored on load). Loading
+   stays ``weights_only=True``: ``getattr`` and every other callable remain
+   refused, and checkpoints written without this fix need it too.
 """
 import importlib.util
 import sys
@@ -89,8 +98,35 @@ def patch_color_jitter_hue() -> None:
     ColorJitter.adjust_hue = staticmethod(rotate_hue)
 
 
+def _history_buffer_state(self) -> dict:
+    """``HistoryBuffer``'s data without its statistics methods."""
+    return {k: v for k, v in self.__dict__.items() if k != 'statistics_methods'}
+
+
+def checkpoint_safe_globals() -> list:
+    """The non-tensor types of an mmengine checkpoint: data, no callables."""
+    from mmengine.logging import HistoryBuffer
+    multiarray = np._core.multiarray
+    dtypes = [type(np.dtype(t)) for t in (
+        np.bool_, np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16,
+        np.uint32, np.uint64, np.float16, np.float32, np.float64)]
+    return [HistoryBuffer, np.ndarray, np.dtype, *dtypes,
+            multiarray._reconstruct, multiarray.scalar,
+            # the names numpy 1 wrote them under
+            (multiarray._reconstruct, 'numpy.core.multiarray._reconstruct'),
+            (multiarray.scalar, 'numpy.core.multiarray.scalar')]
+
+
+def allow_mmengine_checkpoints() -> None:
+    import torch
+    from mmengine.logging import HistoryBuffer
+    HistoryBuffer.__getstate__ = _history_buffer_state
+    torch.serialization.add_safe_globals(checkpoint_safe_globals())
+
+
 def apply() -> None:
     """Apply every work-around; safe to call more than once."""
     patch_missing_drn()
     silence_mmcv_lite_warning()
     patch_color_jitter_hue()
+    allow_mmengine_checkpoints()
