@@ -1,0 +1,3 @@
+from mmvididi.models.necks.mlp_projector import MLPProjector
+
+__all__ = ['MLPProjector']
