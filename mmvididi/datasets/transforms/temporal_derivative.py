@@ -8,6 +8,7 @@ from mmcv.transforms import BaseTransform
 from mmvididi.derivatives import check_orders, temporal_derivatives
 
 DTYPES = ('auto', 'int16', 'float32')
+COMPUTE_ON = ('host', 'device')
 
 
 @TRANSFORMS.register_module()
@@ -25,7 +26,8 @@ class TemporalDerivative(BaseTransform):
 
     Modified keys:
         - imgs: ``V x O x T x H x W x C`` (``V = 1`` for one clip,
-          ``O = len(orders)``).
+          ``O = len(orders)``); with ``compute_on='device'`` the frames
+          themselves, ``V x (T + max(orders)) x H x W x C`` uint8.
         - clip_len: ``T``.
 
     Added keys:
@@ -37,15 +39,23 @@ class TemporalDerivative(BaseTransform):
         dtype: ``'int16'`` (exact for uint8 frames: order 2 spans -510..510),
             ``'float32'``, or ``'auto'``: int16 for uint8 frames, else float32.
             Defaults to ``'auto'``.
+        compute_on: ``'host'``: here, in the dataloader worker; ``'device'``:
+            check the clips and pass their frames on, so that one order's bytes
+            cross to the accelerator and ``ViDiDiDataPreprocessor`` computes the
+            orders there (exactly, in float32). Defaults to ``'host'``.
     """
 
-    def __init__(self, orders: Sequence[int] = (0, 1, 2),
-                 dtype: str = 'auto') -> None:
+    def __init__(self, orders: Sequence[int] = (0, 1, 2), dtype: str = 'auto',
+                 compute_on: str = 'host') -> None:
         self.orders = check_orders(orders, 'TemporalDerivative')
         if dtype not in DTYPES:
             raise ValueError(f'TemporalDerivative: dtype={dtype!r} is not one '
                              f'of {DTYPES}.')
+        if compute_on not in COMPUTE_ON:
+            raise ValueError(f'TemporalDerivative: compute_on={compute_on!r} is '
+                             f'not one of {COMPUTE_ON}.')
         self.dtype = dtype
+        self.compute_on = compute_on
 
     def _as_views(self, imgs, source: str) -> np.ndarray:
         """``imgs`` as a ``V x T' x H x W x C`` array, or a clear error."""
@@ -88,13 +98,16 @@ class TemporalDerivative(BaseTransform):
                 f'frames, but orders {self.orders} need T + {max(self.orders)} '
                 f'frames with T >= 1; sample clip_len = T + '
                 f'{max(self.orders)} frames (SampleFrames clip_len).')
-        clips = clips.astype(self._out_dtype(clips, source), copy=False)
-        results['imgs'] = np.stack(
-            temporal_derivatives(clips, self.orders, time_dim=1), axis=1)
+        if self.compute_on == 'device':
+            results['imgs'] = clips
+        else:
+            clips = clips.astype(self._out_dtype(clips, source), copy=False)
+            results['imgs'] = np.stack(
+                temporal_derivatives(clips, self.orders, time_dim=1), axis=1)
         results['clip_len'] = clips.shape[1] - max(self.orders)
         results['derivative_orders'] = self.orders
         return results
 
     def __repr__(self) -> str:
         return (f'{self.__class__.__name__}(orders={self.orders}, '
-                f'dtype={self.dtype!r})')
+                f'dtype={self.dtype!r}, compute_on={self.compute_on!r})')

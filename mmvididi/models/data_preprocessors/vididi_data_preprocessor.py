@@ -1,0 +1,105 @@
+"""ViDiDiDataPreprocessor: batches of views to normalised clips, one per order."""
+from typing import Dict, Optional, Sequence
+
+import torch
+from mmaction.registry import MODELS
+from mmengine.model import BaseDataPreprocessor
+
+from mmvididi.derivatives import check_orders, temporal_derivatives
+
+DERIVATIVE_NORMS = ('clip_rms', 'std')
+
+
+@MODELS.register_module()
+class ViDiDiDataPreprocessor(BaseDataPreprocessor):
+    """Stack, move to the device, differentiate and normalise ViDiDi batches.
+
+    Takes what ``TemporalDerivative`` packs, per sample:
+
+    - ``compute_on='device'``: the views' frames, ``V x (T + k) x H x W x C``
+      uint8, ``k = max(derivative_orders)``. Only these bytes cross to the
+      device; the orders are computed there, exactly, in float32.
+    - ``compute_on='host'``: ``V x O x T x H x W x C`` orders (int16 or float32).
+
+    Normalisation, per view and order (units: 0-255 grey levels in):
+
+    - order 0: ``(x - mean) / std`` per channel, as MMAction2 does;
+    - order n >= 1, ``derivative_norm='clip_rms'`` (default):
+      ``x_n / max(rms(x_n), min_rms)``, the RMS over the view's ``C x T x H x W``,
+      so that every order has unit spread like order 0 whatever the amount of
+      motion, and the shared BatchNorm layers see comparable inputs from every
+      order; ``'std'``: ``x_n / (std * derivative_scale[n])``, a fixed scale
+      (1 gives the derivatives of the order-0 normalised clip).
+
+    Args:
+        mean, std: per-channel statistics of the frames (RGB, 0-255).
+        derivative_norm: ``'clip_rms'`` or ``'std'``.
+        min_rms: floor of the RMS, in grey levels, so that a static clip's
+            derivatives stay near zero. Defaults to 1.
+        derivative_scale: ``{order: scale}`` for ``'std'``; missing orders 1.
+        orders: the orders to return; ``ViDiDiRecognizer`` sets its own.
+
+    Returns (``forward``): ``inputs``, a dict ``{order: (N, V, C, T, H, W)}``
+    float32, and the data samples.
+    """
+
+    def __init__(self,
+                 mean: Sequence[float] = (123.675, 116.28, 103.53),
+                 std: Sequence[float] = (58.395, 57.12, 57.375),
+                 derivative_norm: str = 'clip_rms',
+                 min_rms: float = 1.0,
+                 derivative_scale: Optional[Dict[int, float]] = None,
+                 orders: Optional[Sequence[int]] = None) -> None:
+        super().__init__()
+        if derivative_norm not in DERIVATIVE_NORMS:
+            raise ValueError(
+                f'ViDiDiDataPreprocessor: derivative_norm={derivative_norm!r} '
+                f'is not one of {DERIVATIVE_NORMS}.')
+        self.register_buffer('mean', torch.tensor(mean, dtype=torch.float32),
+                             False)
+        self.register_buffer('std', torch.tensor(std, dtype=torch.float32),
+                             False)
+        self.derivative_norm = derivative_norm
+        self.min_rms = min_rms
+        self.derivative_scale = dict(derivative_scale or {})
+        self.orders = None if orders is None else check_orders(
+            orders, 'ViDiDiDataPreprocessor')
+
+    def normalise(self, x: torch.Tensor, order: int) -> torch.Tensor:
+        """``(N, V, T, H, W, C)`` order-``order`` clips, normalised."""
+        if order == 0:
+            return (x - self.mean) / self.std
+        if self.derivative_norm == 'std':
+            return x / (self.std * self.derivative_scale.get(order, 1.0))
+        rms = x.pow(2).mean(dim=(2, 3, 4, 5), keepdim=True).sqrt()
+        return x / rms.clamp_min(self.min_rms)
+
+    def forward(self, data: dict, training: bool = False) -> dict:
+        data = self.cast_data(data)
+        samples = data['data_samples']
+        available = tuple(samples[0].derivative_orders)
+        orders = self.orders or available
+        missing = sorted(set(orders) - set(available))
+        if missing:
+            raise ValueError(
+                f'ViDiDiDataPreprocessor: the model uses orders {orders} but the '
+                f'pipeline gives {available}; add {missing} to the orders of '
+                'TemporalDerivative in the dataset config.')
+        batch = torch.stack(data['inputs'])
+        if batch.ndim == 7:  # host: N x V x O x T x H x W x C
+            clips = [batch[:, :, available.index(o)].float() for o in orders]
+        elif batch.ndim == 6:  # device: N x V x (T + k) x H x W x C frames
+            length = batch.shape[2] - max(available) + max(orders)
+            clips = temporal_derivatives(batch[:, :, :length].float(), orders,
+                                         time_dim=2)
+        else:
+            raise ValueError(
+                'ViDiDiDataPreprocessor: expected TemporalDerivative output '
+                '(V x O x T x H x W x C or V x T x H x W x C a sample), got '
+                f'{tuple(batch.shape[1:])}.')
+        data['inputs'] = {
+            order: self.normalise(clip, order).permute(0, 1, 5, 2, 3,
+                                                       4).contiguous()
+            for order, clip in zip(orders, clips)
+        }
+        return data
