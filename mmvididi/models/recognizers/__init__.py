@@ -1,0 +1,3 @@
+from mmvididi.models.recognizers.vididi_recognizer import ViDiDiRecognizer
+
+__all__ = ['ViDiDiRecognizer']
