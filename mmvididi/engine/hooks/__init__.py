@@ -1,0 +1,4 @@
+from mmvididi.engine.hooks.order_pair_schedule_hook import OrderPairScheduleHook
+from mmvididi.engine.hooks.target_momentum_hook import TargetMomentumHook
+
+__all__ = ['OrderPairScheduleHook', 'TargetMomentumHook']
