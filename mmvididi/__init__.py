@@ -8,7 +8,7 @@ from mmvididi import compat
 
 compat.apply()
 
-from mmvididi import datasets  # noqa: E402,F401  (registers the transforms)
+from mmvididi import datasets, engine, models  # noqa: E402,F401  (registration)
 from mmvididi.version import __version__  # noqa: E402
 
 __all__ = ['__version__']

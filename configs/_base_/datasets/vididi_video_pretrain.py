@@ -1,17 +1,18 @@
 # ViDiDi pretraining input, dataset-independent: each video gives two views (own
 # temporal offset, own crop / flip / colour jitter); each view is T + max(orders)
-# frames decoded once with decord (exactly: see ExactDecordDecode), then expanded
-# into its derivative orders.
+# frames decoded once with decord (exactly: see ExactDecordDecode). The orders are
+# computed from these frames on the device by ViDiDiDataPreprocessor
+# (TemporalDerivative compute_on='device'; 'host' computes them here as int16).
 # The dataset configs beside this file set the annotation file and video root.
 clip_len = 16  # T: frames of every derivative order
-orders = (0, 1, 2)  # derivative orders the pipeline produces
+data_orders = (0, 1, 2)  # orders the data supports; the model picks among them
 frame_interval = 2  # orders differentiate these sampled frames, 2 apart
 img_size = 112
 
 view_pipeline = [
     dict(
         type='SampleFrames',
-        clip_len=clip_len + max(orders),
+        clip_len=clip_len + max(data_orders),
         frame_interval=frame_interval,
         num_clips=1,
         # a short video repeats its last frame: zero motion, not a jump back
@@ -35,13 +36,14 @@ view_pipeline = [
 train_pipeline = [
     dict(type='DecordInit'),
     dict(type='MultiView', num_views=2, transforms=[view_pipeline]),
-    dict(type='TemporalDerivative', orders=orders),
+    dict(type='TemporalDerivative', orders=data_orders, compute_on='device'),
     dict(type='PackActionInputs', meta_keys=('derivative_orders', )),
 ]
 train_dataloader = dict(
-    batch_size=32,
+    batch_size=16,  # per GPU: 128 on 8 GPUs
     num_workers=8,
     persistent_workers=True,
+    drop_last=True,  # contrastive losses and BatchNorm need full batches
     sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(
         type='VideoDataset',

@@ -1,0 +1,24 @@
+# ViDiDi with BYOL (predictor, EMA target with cosine momentum 0.99 -> 1) on R3D-18.
+_base_ = ['./vididi_r3d18.py']
+
+model = dict(
+    neck=dict(
+        type='MLPProjector',
+        in_channels=512,
+        hidden_channels=4096,
+        out_channels=256,
+        num_layers=2),
+    framework=dict(
+        type='BYOL',
+        base_momentum=0.99,
+        predictor=dict(
+            type='MLPProjector',
+            in_channels=256,
+            hidden_channels=4096,
+            out_channels=256,
+            num_layers=2)))
+
+custom_hooks = [
+    dict(type='OrderPairScheduleHook', mode='alternate'),
+    dict(type='TargetMomentumHook'),
+]

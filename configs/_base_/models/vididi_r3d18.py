@@ -1,0 +1,27 @@
+# ViDiDi on an R3D-18 encoder (Tran et al., 2018: 3x3x3 convolutions, no pooling
+# in the stem), from scratch; the framework bases beside this file add the
+# projector and the loss.
+model = dict(
+    type='ViDiDiRecognizer',
+    orders=(0, 1, 2),  # (0,): the plain framework, the baseline twin
+    backbone=dict(
+        type='ResNet3d',
+        depth=18,
+        pretrained=None,
+        pretrained2d=False,
+        conv1_kernel=(3, 7, 7),
+        conv1_stride_t=1,
+        with_pool1=False,
+        with_pool2=False,
+        spatial_strides=(1, 2, 2, 2),
+        temporal_strides=(1, 2, 2, 2),
+        inflate=(1, 1, 1, 1),
+        norm_eval=False,
+        zero_init_residual=False),
+    data_preprocessor=dict(
+        type='ViDiDiDataPreprocessor',
+        mean=(123.675, 116.28, 103.53),
+        std=(58.395, 57.12, 57.375),
+        derivative_norm='clip_rms'))
+
+custom_hooks = [dict(type='OrderPairScheduleHook', mode='alternate')]

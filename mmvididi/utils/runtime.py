@@ -1,0 +1,30 @@
+"""Runtime adjustments of a config to the machine it runs on."""
+import torch
+import torch.distributed as dist
+from mmengine.config import Config
+
+
+def adapt_to_device(cfg: Config) -> Config:
+    """Let a GPU config also run distributed on CPUs (gloo).
+
+    Nothing changes where CUDA is available or the run is not distributed.
+    Without CUDA, a ``--launcher pytorch`` run (``tools/dist_train.sh``)
+    initialises the gloo process group here, because mmengine's ``init_dist``
+    calls ``torch.cuda.set_device``, and wraps the model in DDP without
+    ``device_ids`` (mmengine passes ``[LOCAL_RANK]``, which PyTorch refuses for
+    a CPU model).
+    """
+    launcher = cfg.get('launcher', 'none')
+    if torch.cuda.is_available() or launcher == 'none':
+        return cfg
+    if launcher != 'pytorch':
+        raise ValueError(f'--launcher {launcher} needs CUDA; on CPUs start '
+                         'distributed runs with --launcher pytorch '
+                         '(tools/dist_train.sh).')
+    if not dist.is_initialized():
+        dist.init_process_group(backend='gloo')
+    wrapper = cfg.get('model_wrapper_cfg') or dict(
+        type='MMDistributedDataParallel')
+    wrapper['device_ids'] = None
+    cfg.model_wrapper_cfg = wrapper
+    return cfg
