@@ -41,6 +41,7 @@ def video_dir(tmp_path_factory) -> Path:
             ('ClassA/v_ClassA_g01_c01.avi', dict(bf='2')),  # Xvid, B-frames
             ('ClassA/v_ClassA_g02_c01.avi', {}),
             ('ClassB/clip_000001_000011.mp4', {}),  # H.264, as Kinetics
+            ('ClassB/clip_000002_000012.mp4', dict(bf='2')),
     ]):
         write_video(root / name, moving_frames(seed=i + 1), **options)
         names.append(f'{name} {i // 2}')

@@ -4,6 +4,7 @@ import random
 import decord
 import numpy as np
 import pytest
+import torch
 from mmengine import Config
 from mmengine.dataset import Compose
 from mmengine.registry import init_default_scope
@@ -16,14 +17,41 @@ CONFIGS = ['configs/_base_/datasets/ucf101_split1_pretrain.py',
            'configs/_base_/datasets/kinetics400_pretrain.py']
 
 
-def config_on(video_dir, path=CONFIGS[0]) -> Config:
+def config_on(video_dir, path=CONFIGS[0], compute_on='host') -> Config:
+    """A dataset config on the test videos, derivatives computed on the host
+    (the configs' default is 'device': see test_device_path_...)."""
     cfg = Config.fromfile(path)
     cfg.train_dataloader.update(batch_size=3, num_workers=0,
                                 persistent_workers=False)
     cfg.train_dataloader.dataset.update(
         ann_file=str(video_dir / 'train.txt'),
         data_prefix=dict(video=str(video_dir)))
+    for transform in cfg.train_dataloader.dataset.pipeline:
+        if transform.type == 'TemporalDerivative':
+            transform.compute_on = compute_on
     return cfg
+
+
+def test_device_path_passes_the_frames_for_the_preprocessor(video_dir):
+    """compute_on='device' (the configs' default): T + 2 uint8 frames a view
+    cross to the device, where ViDiDiDataPreprocessor makes the same orders."""
+    from mmvididi.models import ViDiDiDataPreprocessor
+    batches = {}
+    for compute_on in ('device', 'host'):
+        cfg = config_on(video_dir, compute_on=compute_on)
+        cfg.train_dataloader.sampler.shuffle = False
+        init_default_scope('mmaction')
+        np.random.seed(0)
+        random.seed(0)
+        batches[compute_on] = next(iter(Runner.build_dataloader(
+            cfg.train_dataloader)))
+    frames = batches['device']['inputs'][0]
+    assert tuple(frames.shape) == (2, cfg.clip_len + 2, 112, 112, 3)
+    assert str(frames.dtype) == 'torch.uint8'
+    orders = {key: ViDiDiDataPreprocessor(orders=(0, 1, 2))(batch)['inputs']
+              for key, batch in batches.items()}
+    for order in (0, 1, 2):
+        assert torch.equal(orders['device'][order], orders['host'][order])
 
 
 def run_seeded(pipeline_cfg, sample: dict, seed: int) -> dict:
@@ -44,7 +72,7 @@ def test_dataloader_gives_both_views_in_every_order(video_dir, path):
     init_default_scope('mmaction')
     batch = next(iter(Runner.build_dataloader(cfg.train_dataloader)))
 
-    assert len(batch['inputs']) == 3
+    assert len(batch['inputs']) == 3  # of 4 videos: drop_last
     for inputs, sample in zip(batch['inputs'], batch['data_samples']):
         # views x orders x T x H x W x C, exact int16
         assert tuple(inputs.shape) == (2, 3, cfg.clip_len, 112, 112, 3)
@@ -61,10 +89,10 @@ def test_config_pipeline_equals_the_reference_on_augmented_frames(
     cfg = config_on(video_dir)
     sample = dict(filename=str(video_dir / 'ClassA/v_ClassA_g01_c01.avi'),
                   label=0, start_index=0, modality='RGB')
-    up_to_views = [t for t in cfg.train_pipeline if t.type in
+    up_to_views = [t for t in cfg.train_dataloader.dataset.pipeline if t.type in
                    ('DecordInit', 'MultiView')]
 
-    packed = run_seeded(cfg.train_pipeline, sample, seed)
+    packed = run_seeded(cfg.train_dataloader.dataset.pipeline, sample, seed)
     views = run_seeded(up_to_views, sample, seed)['imgs']
 
     T = cfg.clip_len
@@ -88,7 +116,7 @@ def test_frames_are_decoded_once_per_view(video_dir, monkeypatch):
 
     monkeypatch.setattr(decord.VideoReader, 'get_batch', counting_get_batch)
     cfg = config_on(video_dir)
-    run_seeded(cfg.train_pipeline,
+    run_seeded(cfg.train_dataloader.dataset.pipeline,
                dict(filename=str(video_dir / 'ClassB/clip_000001_000011.mp4'),
                     label=1, start_index=0, modality='RGB'), seed=0)
     # one decode of T + 2 frames per view, none for the derivative orders (an

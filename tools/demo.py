@@ -71,6 +71,9 @@ def main() -> None:
 
     cfg = Config.fromfile(CONFIG)
     cfg.train_dataloader.update(batch_size=4, num_workers=2)
+    for transform in cfg.train_dataloader.dataset.pipeline:
+        if transform.type == 'TemporalDerivative':  # show the orders here
+            transform.compute_on = 'host'  # (training computes them on the GPU)
     cfg.train_dataloader.dataset.update(
         ann_file=str(ann_file), data_prefix=dict(video=str(ann_file.parent / 'videos')))
     init_default_scope(cfg.get('default_scope', 'mmaction'))

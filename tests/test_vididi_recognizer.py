@@ -1,0 +1,148 @@
+"""ViDiDiRecognizer and its frameworks, built from the project's configs."""
+import copy
+
+import pytest
+import torch
+from mmaction.registry import MODELS
+from mmengine.optim import OptimWrapper
+from mmengine.registry import init_default_scope
+from mmengine.runner import Runner
+
+from tests.tiny_configs import FRAMEWORKS, tiny_config
+
+
+@pytest.fixture(scope='module')
+def one_batch(video_dir, tmp_path_factory):
+    """One training batch of 4 videos from the SimCLR config's dataloader."""
+    cfg = tiny_config('vididi_simclr_r3d_ucf101.py', video_dir,
+                      tmp_path_factory.mktemp('work'), batch_size=4)
+    init_default_scope('mmaction')
+    torch.manual_seed(0)
+    return next(iter(Runner.build_dataloader(cfg.train_dataloader)))
+
+
+def build(framework: str, video_dir, tmp_path, **model_options):
+    cfg = tiny_config(f'vididi_{framework}_r3d_ucf101.py', video_dir, tmp_path)
+    for key, value in model_options.items():  # replace, do not merge
+        cfg.model[key] = value
+    init_default_scope('mmaction')
+    torch.manual_seed(0)
+    return MODELS.build(cfg.model)
+
+
+@pytest.mark.parametrize('framework', FRAMEWORKS)
+def test_loss_decreases_on_a_repeated_batch(framework, one_batch, video_dir,
+                                            tmp_path):
+    model = build(framework, video_dir, tmp_path)
+    optim = OptimWrapper(torch.optim.AdamW(model.parameters(), lr=2e-3))
+    losses = [model.train_step(one_batch, optim)['loss'].item()
+              for _ in range(12)]  # every pair at every step: comparable
+    assert all(torch.isfinite(torch.tensor(losses)))
+    assert losses[-1] < 0.8 * losses[0], losses
+
+
+@pytest.mark.parametrize('framework', FRAMEWORKS)
+def test_each_active_pair_feeds_view_1_and_view_2_in_its_orders(
+        framework, one_batch, video_dir, tmp_path, monkeypatch):
+    model = build(framework, video_dir, tmp_path)
+    data = model.data_preprocessor(one_batch, True)
+    seen = []
+    monkeypatch.setattr(model.framework, 'loss', lambda embed, a, b: seen.append(
+        (a, b)) or dict(loss=embed(a).sum() * 0))
+
+    model.active_pairs = [(2, 0), (0, 1)]
+    model(**data, mode='loss')
+
+    inputs = data['inputs']
+    assert len(seen) == 2
+    assert torch.equal(seen[0][0], inputs[2][:, 0])
+    assert torch.equal(seen[0][1], inputs[0][:, 1])
+    assert torch.equal(seen[1][0], inputs[0][:, 0])
+    assert torch.equal(seen[1][1], inputs[1][:, 1])
+
+
+def test_baseline_twin_trains_frames_against_frames(one_batch, video_dir,
+                                                    tmp_path):
+    model = build('simclr', video_dir, tmp_path, orders=(0, ))
+    assert model.pairs == [(0, 0)] and model.data_preprocessor.orders == (0, )
+    data = model.data_preprocessor(one_batch, True)
+    assert list(data['inputs']) == [0]
+    assert torch.isfinite(model(**data, mode='loss')['loss'])
+
+
+def test_tensor_and_predict_modes(one_batch, video_dir, tmp_path):
+    model = build('simclr', video_dir, tmp_path).eval()
+    data = model.data_preprocessor(one_batch, False)
+    with torch.no_grad():
+        assert model(**data, mode='tensor').shape == (4, 32)
+        samples = model(**data, mode='predict')
+    assert samples[0].feature.shape == (64, )  # pooled backbone channels
+
+
+@pytest.mark.parametrize('pairs, match', [
+    ([(0, 1), (1, 3)], r'pairs with other orders: \[\(1, 3\)\]'),
+    ([(0, 1), (1, 0)], r'orders in no pair: \[2\]'),
+    ([(0, 1), (0, 1), (1, 0), (2, 0)], 'must be distinct'),
+])
+def test_bad_pairs_are_refused_when_built(pairs, match, video_dir, tmp_path):
+    with pytest.raises(ValueError, match=match):
+        build('simclr', video_dir, tmp_path, pairs=pairs)
+
+
+def test_one_view_is_refused(one_batch, video_dir, tmp_path):
+    model = build('simclr', video_dir, tmp_path)
+    data = model.data_preprocessor(one_batch, True)
+    data['inputs'] = {o: x[:, :1] for o, x in data['inputs'].items()}
+    with pytest.raises(ValueError, match=r'MultiView\(num_views=2\)'):
+        model(**data, mode='loss')
+
+
+def test_byol_target_follows_the_ema_rule(one_batch, video_dir, tmp_path):
+    model = build('byol', video_dir, tmp_path)
+    byol = model.framework
+    online = dict(model.backbone.named_parameters(prefix='backbone'))
+    online.update(model.neck.named_parameters(prefix='neck'))
+    for name, param in byol.target.named_parameters():
+        assert torch.equal(param, online[name])  # starts as a copy
+        assert not param.requires_grad
+
+    optim = OptimWrapper(torch.optim.SGD(model.parameters(), lr=0.5))
+    model.train_step(one_batch, optim)  # online moves, target still equal
+    old_target = copy.deepcopy(dict(byol.target.named_parameters()))
+    online_now = {k: v.detach().clone() for k, v in online.items()}
+    predictor = byol.predictor.mlp[0].weight.detach().clone()
+    byol.momentum = 0.9
+    model.train_step(one_batch, optim)  # EMA first, then the step
+
+    moved = 0
+    for name, param in byol.target.named_parameters():
+        expected = 0.9 * old_target[name] + 0.1 * online_now[name]
+        torch.testing.assert_close(param, expected, rtol=1e-6, atol=1e-7)
+        moved += not torch.equal(param, old_target[name])
+    assert moved > 0
+    assert not torch.equal(byol.predictor.mlp[0].weight, predictor)  # trained
+
+
+@pytest.mark.parametrize('backbone, channels', [
+    (dict(type='ResNet2Plus1d', depth=18, pretrained=None, pretrained2d=False,
+          conv_cfg=dict(type='Conv2plus1d'), base_channels=8,
+          norm_cfg=dict(type='BN3d', requires_grad=True, eps=1e-3),
+          conv1_kernel=(3, 7, 7), conv1_stride_t=1, pool1_stride_t=1,
+          spatial_strides=(1, 2, 2, 2), temporal_strides=(1, 2, 2, 2),
+          inflate=(1, 1, 1, 1), zero_init_residual=False), 64),
+    (dict(type='X3D', gamma_w=1, gamma_b=2.25, gamma_d=2.2), 432),
+])
+def test_other_mmaction_backbones_train(backbone, channels, one_batch,
+                                        video_dir, tmp_path):
+    model = build('vicreg', video_dir, tmp_path, backbone=backbone,
+                  neck=dict(type='MLPProjector', in_channels=channels,
+                            hidden_channels=32, out_channels=32, num_layers=3))
+    optim = OptimWrapper(torch.optim.AdamW(model.parameters(), lr=1e-3))
+    assert torch.isfinite(model.train_step(one_batch, optim)['loss'])
+
+
+def test_r2plus1d_config_builds(video_dir, tmp_path):
+    cfg = tiny_config('vididi_simclr_r2plus1d_ucf101.py', video_dir, tmp_path)
+    init_default_scope('mmaction')
+    model = MODELS.build(cfg.model)
+    assert type(model.backbone).__name__ == 'ResNet2Plus1d'

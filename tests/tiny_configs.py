@@ -1,0 +1,43 @@
+"""The project's real configs, shrunk to run in seconds on a CPU."""
+from pathlib import Path
+
+from mmengine import Config
+
+ROOT = Path(__file__).parents[1]
+FRAMEWORKS = ('simclr', 'byol', 'vicreg')
+
+
+def tiny_config(config: str, video_dir: Path, work_dir: Path,
+                batch_size: int = 2, clip_len: int = 4, size: int = 32,
+                epochs: int = 2) -> Config:
+    """``configs/<config>`` with a thin R3D-18 (8 base channels), 32 x 32 clips
+    of 4 frames per order and a 2-epoch schedule, on ``video_dir/train.txt``."""
+    cfg = Config.fromfile(ROOT / 'configs' / config)
+    cfg.work_dir = str(work_dir)
+    cfg.randomness = dict(seed=0)
+
+    loader = cfg.train_dataloader
+    loader.update(batch_size=batch_size, num_workers=0, persistent_workers=False)
+    loader.dataset.update(ann_file=str(video_dir / 'train.txt'),
+                          data_prefix=dict(video=str(video_dir)))
+    views = next(t for t in loader.dataset.pipeline if t.type == 'MultiView')
+    for transform in views.transforms[0]:
+        if transform.type == 'SampleFrames':
+            transform.clip_len = clip_len + max(cfg.data_orders)
+        if transform.type == 'Resize':
+            transform.scale = (size, size)
+
+    model = cfg.model
+    model.backbone.base_channels = 8  # R3D-18 ends with 8 * 8 = 64 channels
+    model.neck.update(in_channels=64, hidden_channels=64,
+                      out_channels=min(model.neck.out_channels, 32))
+    if model.framework.type == 'BYOL':
+        model.framework.predictor.update(in_channels=32, hidden_channels=64,
+                                         out_channels=32)
+
+    cfg.train_cfg.max_epochs = epochs
+    cfg.param_scheduler[0].end = 1
+    cfg.param_scheduler[1].update(begin=1, end=epochs)
+    cfg.default_hooks.logger.interval = 1
+    cfg.default_hooks.checkpoint.update(interval=1, max_keep_ckpts=-1)
+    return cfg
