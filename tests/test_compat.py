@@ -52,3 +52,42 @@ def test_rotate_hue_wraps_large_shifts_modulo_180():
     out = compat.rotate_hue(img.astype(np.float32), 0.5)  # +127
     got = int(cv2.cvtColor(out.astype(np.uint8), cv2.COLOR_RGB2HSV)[0, 0, 0])
     assert abs(got - (hue + 127) % 180) <= 1  # HSV round trip rounds by 1
+
+
+class CallsGetattr:
+    """Pickles as getattr(HistoryBuffer, 'min'), as mmengine's buffers did."""
+
+    def __reduce__(self):
+        from mmengine.logging import HistoryBuffer
+        return getattr, (HistoryBuffer, 'min')
+
+
+class CallsSystem:
+    def __reduce__(self):
+        import os
+        return os.system, ('echo unsafe',)
+
+
+def test_mmengine_logs_load_weights_only(tmp_path):
+    import numpy as np
+    import torch
+    from mmengine.logging import HistoryBuffer
+
+    buffer = HistoryBuffer()
+    buffer.update(1.5)
+    buffer.update(2.5)
+    torch.save(dict(log=buffer, eta=np.float64(3.0), ids=np.arange(3)),
+               tmp_path / 'ckpt.pth')
+    loaded = torch.load(tmp_path / 'ckpt.pth')  # weights_only=True by default
+    assert loaded['log'].mean() == 2.0 and loaded['log'].current() == 2.5
+    assert loaded['eta'] == 3.0 and loaded['ids'].tolist() == [0, 1, 2]
+
+
+@pytest.mark.parametrize('payload', [CallsGetattr(), CallsSystem()])
+def test_callables_in_checkpoints_are_still_refused(payload, tmp_path):
+    import pickle
+
+    import torch
+    torch.save(dict(meta=payload), tmp_path / 'bad.pth')
+    with pytest.raises(pickle.UnpicklingError, match='Weights only load failed'):
+        torch.load(tmp_path / 'bad.pth')
