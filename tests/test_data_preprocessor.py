@@ -81,7 +81,10 @@ def test_orders_missing_from_the_data_name_the_fix():
         sample.set_metainfo(dict(derivative_orders=(0, 1)))
     with pytest.raises(ValueError, match=r'add \[2\] to the orders of '
                        'TemporalDerivative'):
-        ViDiDiDataPreprocessor(orders=(0, 2))(data)
+        ViDiDiDataPreprocessor(orders=(0, 2))(data, training=True)
+    # evaluation takes the orders the data has: test pipelines give frames
+    out = ViDiDiDataPreprocessor(orders=(0, 2))(data, training=False)
+    assert list(out['inputs']) == [0]
 
 
 def test_unknown_norm_is_rejected():

@@ -43,6 +43,17 @@ def test_multi_view_input_expands_every_view(lossless_video):
                                       frames[start:start + 11])
 
 
+def test_clips_of_sample_frames_become_views(lossless_video):
+    path, frames = lossless_video
+    inds = np.concatenate([np.arange(0, 6), np.arange(20, 26)])  # 2 clips of 6
+    out = TemporalDerivative(orders=(0, 1))(
+        dict(imgs=list(decode(path, inds)), num_clips=2))
+    assert out['imgs'].shape == (2, 2, 5, 64, 96, 3)
+    np.testing.assert_array_equal(out['imgs'][1, 0], frames[20:25])
+    with pytest.raises(ValueError, match='do not split into num_clips=5'):
+        TemporalDerivative()(dict(imgs=list(decode(path, inds)), num_clips=5))
+
+
 def test_float_frames_give_float32():
     clip = np.linspace(0, 1, 4 * 2 * 2 * 3, dtype=np.float64).reshape(4, 2, 2, 3)
     out = TemporalDerivative(orders=(0, 1))(dict(imgs=clip))

@@ -21,8 +21,10 @@ class TemporalDerivative(BaseTransform):
 
     Required keys:
         - imgs: channel-last frames of one clip (a list of ``H x W x C`` arrays, as
-          ``DecordDecode`` gives, or an array ``T' x H x W x C``) or the views
-          of :class:`MultiView` (``V x T' x H x W x C``).
+          ``DecordDecode`` gives, or an array ``T' x H x W x C``), of the
+          ``num_clips`` clips of ``SampleFrames`` one after the other (each is
+          then a view), or the views of :class:`MultiView`
+          (``V x T' x H x W x C``).
 
     Modified keys:
         - imgs: ``V x O x T x H x W x C`` (``V = 1`` for one clip,
@@ -57,7 +59,7 @@ class TemporalDerivative(BaseTransform):
         self.dtype = dtype
         self.compute_on = compute_on
 
-    def _as_views(self, imgs, source: str) -> np.ndarray:
+    def _as_views(self, imgs, num_clips: int, source: str) -> np.ndarray:
         """``imgs`` as a ``V x T' x H x W x C`` array, or a clear error."""
         if isinstance(imgs, (list, tuple)):
             try:
@@ -75,7 +77,13 @@ class TemporalDerivative(BaseTransform):
                 'needs channel-last frames T x H x W x C (or V x T x H x W x C '
                 'from MultiView). Put it after the augmentations and before '
                 'FormatShape / PackActionInputs.')
-        return imgs if imgs.ndim == 5 else imgs[None]
+        if imgs.ndim == 5:
+            return imgs
+        if len(imgs) % num_clips:
+            raise ValueError(
+                f'TemporalDerivative: {len(imgs)} frames of {source} do not '
+                f'split into num_clips={num_clips} clips.')
+        return imgs.reshape((num_clips, -1) + imgs.shape[1:])
 
     def _out_dtype(self, frames: np.ndarray, source: str):
         integer = np.issubdtype(frames.dtype, np.integer)
@@ -90,7 +98,10 @@ class TemporalDerivative(BaseTransform):
 
     def transform(self, results: Dict) -> Dict:
         source = results.get('filename', 'this sample')
-        clips = self._as_views(results['imgs'], source)
+        num_clips = results.get('num_clips', 1)
+        clips = self._as_views(results['imgs'],
+                               num_clips if isinstance(num_clips, int) else 1,
+                               source)
         needed = max(self.orders) + 1
         if clips.shape[1] < needed:
             raise ValueError(

@@ -37,7 +37,9 @@ class ViDiDiDataPreprocessor(BaseDataPreprocessor):
         min_rms: floor of the RMS, in grey levels, so that a static clip's
             derivatives stay near zero. Defaults to 1.
         derivative_scale: ``{order: scale}`` for ``'std'``; missing orders 1.
-        orders: the orders to return; ``ViDiDiRecognizer`` sets its own.
+        orders: the orders to return in training; ``ViDiDiRecognizer`` sets
+            its own. In evaluation (``training=False``) every order the data
+            has is returned: the test pipeline's ``TemporalDerivative`` decides.
 
     Returns (``forward``): ``inputs``, a dict ``{order: (N, V, C, T, H, W)}``
     float32, and the data samples.
@@ -78,7 +80,7 @@ class ViDiDiDataPreprocessor(BaseDataPreprocessor):
         data = self.cast_data(data)
         samples = data['data_samples']
         available = tuple(samples[0].derivative_orders)
-        orders = self.orders or available
+        orders = (self.orders or available) if training else available
         missing = sorted(set(orders) - set(available))
         if missing:
             raise ValueError(
@@ -97,9 +99,8 @@ class ViDiDiDataPreprocessor(BaseDataPreprocessor):
                 'ViDiDiDataPreprocessor: expected TemporalDerivative output '
                 '(V x O x T x H x W x C or V x T x H x W x C a sample), got '
                 f'{tuple(batch.shape[1:])}.')
-        data['inputs'] = {
-            order: self.normalise(clip, order).permute(0, 1, 5, 2, 3,
-                                                       4).contiguous()
-            for order, clip in zip(orders, clips)
+        data['inputs'] = {  # a view of the channel-last data: the model
+            order: self.normalise(clip, order).permute(0, 1, 5, 2, 3, 4)
+            for order, clip in zip(orders, clips)  # picks its memory format
         }
         return data

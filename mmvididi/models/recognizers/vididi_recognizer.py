@@ -2,6 +2,7 @@
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import torch
+import torch.nn.functional as F
 from mmaction.registry import MODELS
 from mmengine.model import BaseModel
 
@@ -42,6 +43,12 @@ class ViDiDiRecognizer(BaseModel):
             :func:`default_pairs`.
         data_preprocessor: defaults to ``ViDiDiDataPreprocessor``; it is told
             to compute ``orders``.
+        feature_orders: the orders whose pooled backbone features, each
+            L2-normalised, concatenated, are a video's feature in ``predict``
+            mode (retrieval, kNN). Defaults to ``(0,)``: the frames.
+        channels_last: keep backbone weights and clips in
+            ``torch.channels_last_3d`` memory format (faster 3D convolutions
+            on CPUs and with cuDNN); results change by rounding only.
     """
 
     def __init__(self,
@@ -51,6 +58,8 @@ class ViDiDiRecognizer(BaseModel):
                  orders: Sequence[int] = (0, 1, 2),
                  pairs: Optional[Sequence[Sequence[int]]] = None,
                  data_preprocessor: Optional[dict] = None,
+                 feature_orders: Sequence[int] = (0, ),
+                 channels_last: bool = False,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(
             data_preprocessor=data_preprocessor or dict(
@@ -59,8 +68,13 @@ class ViDiDiRecognizer(BaseModel):
         self.orders = check_orders(orders, 'ViDiDiRecognizer')
         self.pairs = self._check_pairs(pairs)
         self.active_pairs = list(self.pairs)
+        self.feature_orders = check_orders(feature_orders,
+                                           'ViDiDiRecognizer.feature_orders')
         self.data_preprocessor.orders = self.orders
+        self.channels_last = channels_last
         self.backbone = MODELS.build(backbone)
+        if channels_last:
+            self.backbone.to(memory_format=torch.channels_last_3d)
         self.neck = MODELS.build(neck)
         self.framework = MODELS.build(framework)
         self.framework.setup(self.backbone, self.neck)
@@ -79,13 +93,18 @@ class ViDiDiRecognizer(BaseModel):
                 f'{"orders in no pair: " + str(sorted(unused)) if unused else ""}.')
         return pairs
 
+    def _clips(self, clips: torch.Tensor) -> torch.Tensor:
+        """``clips`` contiguous in the backbone's memory format."""
+        return clips.contiguous(memory_format=torch.channels_last_3d
+                                if self.channels_last else torch.contiguous_format)
+
     def embed(self, clips: torch.Tensor) -> torch.Tensor:
         """``(N, C, T, H, W)`` clips to ``(N, D)`` projector embeddings."""
-        return self.neck(self.backbone(clips))
+        return self.neck(self.backbone(self._clips(clips)))
 
     def extract_feat(self, clips: torch.Tensor) -> torch.Tensor:
         """``(N, C, T, H, W)`` clips to ``(N, C')`` pooled backbone features."""
-        return self.backbone(clips).flatten(2).mean(dim=2)
+        return self.backbone(self._clips(clips)).flatten(2).mean(dim=2)
 
     def forward(self, inputs: Dict[int, torch.Tensor], data_samples=None,
                 mode: str = 'tensor'):
@@ -109,19 +128,31 @@ class ViDiDiRecognizer(BaseModel):
         self.framework.before_step(self.backbone, self.neck)
         losses: Dict[str, torch.Tensor] = {}
         for order_a, order_b in self.active_pairs:
-            pair_losses = self.framework.loss(self.embed, inputs[order_a][:, 0],
-                                              inputs[order_b][:, 1])
+            pair_losses = self.framework.loss(
+                self.embed, self._clips(inputs[order_a][:, 0]),
+                self._clips(inputs[order_b][:, 1]))
             for name, value in pair_losses.items():
                 losses[name] = losses[name] + value if name in losses else value
         return losses
 
     def predict(self, inputs: Dict[int, torch.Tensor], data_samples) -> list:
-        """Pooled backbone features of order 0, averaged over the views (clips),
-        stored as ``feature`` ``(C',)`` in each data sample."""
-        clips = inputs[0]
-        num, views = clips.shape[:2]
-        features = self.extract_feat(clips.flatten(0, 1))
-        features = features.view(num, views, -1).mean(dim=1)
-        for sample, feature in zip(data_samples, features):
+        """Each video's feature, stored as ``feature`` in its data sample: per
+        order of ``feature_orders``, the pooled backbone features averaged over
+        the clips (views) and L2-normalised; concatenated,
+        ``(len(feature_orders) * C',)``."""
+        missing = [o for o in self.feature_orders if o not in inputs]
+        if missing:
+            raise ValueError(
+                f'ViDiDiRecognizer: feature_orders={self.feature_orders} but the '
+                f'test data has orders {tuple(inputs)}; add {missing} to '
+                'TemporalDerivative(orders=...) in the test pipeline.')
+        features = []
+        for order in self.feature_orders:
+            clips = inputs[order]
+            num, views = clips.shape[:2]
+            feature = self.extract_feat(clips.flatten(0, 1))
+            features.append(F.normalize(
+                feature.view(num, views, -1).mean(dim=1), dim=1))
+        for sample, feature in zip(data_samples, torch.cat(features, dim=1)):
             sample.set_field(feature, 'feature')
         return data_samples
