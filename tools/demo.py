@@ -1,98 +1,134 @@
-"""Run ViDiDi's pretraining input on real videos that this script encodes itself.
+"""The embedded default: ViDiDi against its baseline on videos labelled by motion.
 
-    python tools/demo.py [--work-dir work_dirs/demo] [--num-videos 8]
+    python tools/demo.py [--work-dir work_dirs/demo] [--framework simclr]
+        [--epochs 20] [--seed 0]
 
-Writes small AVI (Xvid, as UCF101) and MP4 (H.264, as Kinetics) files of moving
-squares, builds the pretraining dataloader from the UCF101 dataset config with
-those files in place of UCF101, and checks every sample: two views, T frames in
-each of the orders 0, 1, 2, each order the forward difference of the one before.
-No download is needed.
+1. writes the synthetic motion dataset (real H.264 videos: one object moving over a
+   random background; the class is its motion, appearance is random) unless the
+   work dir already has it;
+2. pretrains ViDiDi (orders 0, 1, 2) and its baseline twin (order 0 only: the plain
+   framework) from configs/synthetic_motion/, same encoder, steps and seed;
+3. retrieves the test videos among the train videos by cosine similarity of the
+   encoder's features, on the frames (order 0) and on the first derivative
+   (order 1), and prints R@1/5/10 for both models;
+4. writes results.md, results.json, loss_curves.png and recall_at_k.png to the work
+   dir. No download is needed; about 7 minutes on 2 CPU cores.
 """
 import argparse
+import json
 import time
 from pathlib import Path
 
-import numpy as np
-from mmengine import Config
-from mmengine.registry import init_default_scope
-from mmengine.runner import Runner
+import matplotlib
 
-import mmvididi  # noqa: F401  (registers the transforms)
-from mmvididi.utils import write_video
+matplotlib.use('Agg')
+import matplotlib.pyplot as plt  # noqa: E402
 
-CONFIG = 'configs/_base_/datasets/ucf101_split1_pretrain.py'
+import mmvididi  # noqa: E402,F401
+from mmvididi.apis import (benchmark_config, loss_curve,  # noqa: E402
+                           motion_retrieval, pretrain)
+from mmvididi.datasets.synthetic_motion import (  # noqa: E402
+    MotionDatasetSpec, generate_motion_dataset)
+from mmvididi.engine import ProgressBarHook  # noqa: E402
 
-
-def moving_squares(rng: np.random.Generator, num_frames: int = 48,
-                   size: tuple = (120, 160)) -> np.ndarray:
-    """uint8 RGB frames of a square crossing a textured background."""
-    height, width = size
-    background = rng.integers(40, 216, (height, width, 3), dtype=np.uint8)
-    frames = np.repeat(background[None], num_frames, axis=0)
-    x, y = rng.integers(0, width - 24), rng.integers(0, height - 24)
-    vx, vy = rng.integers(-4, 5, size=2)
-    colour = rng.integers(0, 256, 3, dtype=np.uint8)
-    for t in range(num_frames):
-        left, top = (x + vx * t) % (width - 24), (y + vy * t) % (height - 24)
-        frames[t, top:top + 24, left:left + 24] = colour
-    return frames
+RUNS = (('ViDiDi', (0, 1, 2)), ('baseline', (0, )))
 
 
-def write_videos(root: Path, num_videos: int, seed: int = 0) -> Path:
-    """Encode the videos and their VideoDataset annotation file."""
-    rng = np.random.default_rng(seed)
-    lines = []
-    for i in range(num_videos):
-        name = f'class{i % 2}/video{i:03d}.' + ('avi' if i % 2 else 'mp4')
-        write_video(root / 'videos' / name, moving_squares(rng))
-        lines.append(f'{name} {i % 2}')
-    ann_file = root / 'train_videos.txt'
-    ann_file.write_text('\n'.join(lines) + '\n')
-    return ann_file
+def ensure_dataset(root: Path, seed: int) -> None:
+    """Generate the dataset once; a stamp of its spec and seed marks it done."""
+    spec = MotionDatasetSpec()
+    stamp = json.dumps(dict(spec=repr(spec), seed=seed))
+    if (root / 'spec.json').exists() and (root / 'spec.json').read_text() == stamp:
+        print(f'dataset: reusing {root}')
+        return
+
+    def progress(done: int, total: int) -> None:
+        if done % 64 == 0 or done == total:
+            print(f'dataset: {done}/{total} videos encoded', flush=True)
+
+    generate_motion_dataset(root, spec, seed, progress)
+    (root / 'spec.json').write_text(stamp)
 
 
-def check_sample(inputs: np.ndarray, clip_len: int) -> None:
-    """Views x orders x T x H x W x C: each order differentiates the one below."""
-    assert inputs.shape[:3] == (2, 3, clip_len), inputs.shape
-    for order in (1, 2):
-        np.testing.assert_array_equal(inputs[:, order, :-1],
-                                      np.diff(inputs[:, order - 1], axis=1))
+def write_reports(work_dir: Path, results: dict, curves: dict,
+                  header: str) -> str:
+    """results.json, results.md, loss_curves.png, recall_at_k.png; returns
+    the markdown table."""
+    (work_dir / 'results.json').write_text(json.dumps(results, indent=2))
+    protocols = list(next(iter(results.values()))['retrieval'])
+    rows = ['| model | features | R@1 | R@5 | R@10 |',
+            '| --- | --- | --- | --- | --- |']
+    for name, result in results.items():
+        for protocol in protocols:
+            recall = result['retrieval'][protocol]
+            rows.append(f'| {name} | {protocol} | ' + ' | '.join(
+                f'{recall[k]:.1f}' for k in ('R@1', 'R@5', 'R@10')) + ' |')
+    table = '\n'.join(rows)
+    (work_dir / 'results.md').write_text(f'{header}\n\n{table}\n')
+
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for name, curve in curves.items():
+        ax.plot(range(1, len(curve) + 1), curve, label=name)
+    ax.set(xlabel='iteration', ylabel='training loss', title='Pretraining loss')
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(work_dir / 'loss_curves.png', dpi=100)
+    plt.close(fig)
+
+    fig, axes = plt.subplots(1, len(protocols), figsize=(4 * len(protocols), 3.5),
+                             sharey=True, squeeze=False)
+    for ax, protocol in zip(axes[0], protocols):
+        for i, (name, result) in enumerate(results.items()):
+            recall = result['retrieval'][protocol]
+            ax.bar([j + 0.4 * i for j in range(3)],
+                   [recall[k] for k in ('R@1', 'R@5', 'R@10')], width=0.4,
+                   label=name)
+        ax.set_xticks([0.2, 1.2, 2.2], ['R@1', 'R@5', 'R@10'])
+        ax.set(title=f'features of {protocol}', ylim=(0, 100))
+    axes[0][0].set_ylabel('recall (%)')
+    axes[0][0].legend()
+    fig.tight_layout()
+    fig.savefig(work_dir / 'recall_at_k.png', dpi=100)
+    plt.close(fig)
+    return table
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument('--work-dir', type=Path, default=Path('work_dirs/demo'))
-    parser.add_argument('--num-videos', type=int, default=8)
-    parser.add_argument('--epochs', type=int, default=2)
+    parser.add_argument('--framework', choices=['simclr', 'byol', 'vicreg'],
+                        default='simclr')
+    parser.add_argument('--epochs', type=int, help='default: the config\'s 20')
+    parser.add_argument('--seed', type=int, default=0)
     args = parser.parse_args()
 
-    print(f'Encoding {args.num_videos} videos under {args.work_dir} ...')
-    ann_file = write_videos(args.work_dir, args.num_videos)
+    start = time.perf_counter()
+    data_root = args.work_dir / 'synthetic_motion'
+    ensure_dataset(data_root, args.seed)
+    config = f'configs/synthetic_motion/vididi_{args.framework}_r3d_tiny.py'
 
-    cfg = Config.fromfile(CONFIG)
-    cfg.train_dataloader.update(batch_size=4, num_workers=2)
-    for transform in cfg.train_dataloader.dataset.pipeline:
-        if transform.type == 'TemporalDerivative':  # show the orders here
-            transform.compute_on = 'host'  # (training computes them on the GPU)
-    cfg.train_dataloader.dataset.update(
-        ann_file=str(ann_file), data_prefix=dict(video=str(ann_file.parent / 'videos')))
-    init_default_scope(cfg.get('default_scope', 'mmaction'))
-    loader = Runner.build_dataloader(cfg.train_dataloader)
+    results, curves = {}, {}
+    for name, orders in RUNS:
+        cfg = benchmark_config(config, data_root, args.work_dir / name,
+                               orders=orders, seed=args.seed,
+                               max_epochs=args.epochs)
+        runner = pretrain(cfg, [ProgressBarHook(name)])
+        curves[name] = loss_curve(runner)
+        print(f'[{name}] retrieval: extracting features ...', flush=True)
+        results[name] = dict(
+            config=config, orders=list(orders), seed=args.seed,
+            epochs=cfg.train_cfg.max_epochs, final_loss=curves[name][-1],
+            retrieval=motion_retrieval(runner.model, cfg, data_root))
 
-    clips, start = 0, time.perf_counter()
-    for epoch in range(args.epochs):
-        for step, batch in enumerate(loader):
-            for inputs in batch['inputs']:
-                check_sample(inputs.numpy(), cfg.clip_len)
-            clips += len(batch['inputs'])
-            shape = tuple(batch['inputs'][0].shape)
-            print(f'epoch {epoch + 1} batch {step + 1}/{len(loader)}: '
-                  f'{len(batch["inputs"])} videos, each views x orders x T x H '
-                  f'x W x C = {shape}, {batch["inputs"][0].dtype}')
-    seconds = time.perf_counter() - start
-    print(f'OK: {clips} videos, 2 views each, orders (0, 1, 2) of T = '
-          f'{cfg.clip_len} frames, checked; {clips / seconds:.1f} videos/s '
-          'with 2 workers.')
+    header = (f'Retrieval of the synthetic motion test videos among the train '
+              f'videos, {args.framework} with an R3D-18 (8 base channels), '
+              f'{cfg.train_cfg.max_epochs} epochs, seed {args.seed}; '
+              '`python tools/demo.py` '
+              f'--framework {args.framework} --seed {args.seed}')
+    table = write_reports(args.work_dir, results, curves, header)
+    print(f'\n{table}\n')
+    print(f'wrote {args.work_dir}/results.md, results.json, loss_curves.png, '
+          f'recall_at_k.png in {(time.perf_counter() - start) / 60:.1f} min')
 
 
 if __name__ == '__main__':

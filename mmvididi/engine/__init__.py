@@ -1,4 +1,6 @@
-from mmvididi.engine.hooks import OrderPairScheduleHook, TargetMomentumHook
+from mmvididi.engine.hooks import (OrderPairScheduleHook, ProgressBarHook,
+                                  TargetMomentumHook)
 from mmvididi.engine.pair_schedule import BalancedPairSchedule
 
-__all__ = ['BalancedPairSchedule', 'OrderPairScheduleHook', 'TargetMomentumHook']
+__all__ = ['BalancedPairSchedule', 'OrderPairScheduleHook', 'ProgressBarHook',
+           'TargetMomentumHook']

@@ -1,0 +1,13 @@
+# ViDiDi + VICReg on the synthetic motion videos (see vididi_simclr_r3d_tiny.py).
+_base_ = [
+    '../_base_/models/vididi_vicreg_r3d18.py',
+    '../_base_/datasets/synthetic_motion.py',
+    '../_base_/schedules/adamw_cosine_short.py',
+    '../_base_/default_runtime.py',
+]
+
+model = dict(
+    backbone=dict(base_channels=8),
+    neck=dict(in_channels=64, hidden_channels=512, out_channels=512),
+    feature_orders=(0, 1),
+    channels_last=True)
