@@ -41,7 +41,8 @@ class ProgressBarHook(Hook):
         elapsed = time.perf_counter() - self.start
         eta = elapsed / done * (total - done)
         filled = self.width * done // total
-        loss = float(outputs['loss']) if outputs and 'loss' in outputs else 0.0
+        loss = float(outputs['loss'].detach()) if outputs and 'loss' in outputs \
+            else 0.0
         line = (f'[{self.name}] epoch {runner.epoch + 1}/{runner.max_epochs} '
                 f'|{"#" * filled}{"-" * (self.width - filled)}| '
                 f'iter {done}/{total} loss {loss:.3f} '
