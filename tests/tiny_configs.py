@@ -41,3 +41,26 @@ def tiny_config(config: str, video_dir: Path, work_dir: Path,
     cfg.default_hooks.logger.interval = 1
     cfg.default_hooks.checkpoint.update(interval=1, max_keep_ckpts=-1)
     return cfg
+
+
+def tiny_retrieval_config(video_dir: Path, work_dir: Path, checkpoint: Path,
+                          query: Path, gallery: Path) -> Config:
+    """configs/retrieval/vididi_r3d_ucf101_split1.py on the test videos:
+    thin R3D-18, 2 clips of 4 frames a video, 32 x 32."""
+    cfg = Config.fromfile(ROOT / 'configs/retrieval/vididi_r3d_ucf101_split1.py')
+    cfg.work_dir = str(work_dir)
+    cfg.load_from = str(checkpoint)
+    cfg.model.backbone.base_channels = 8
+    cfg.model.neck.in_channels = 64
+    loader = cfg.test_dataloader
+    loader.update(batch_size=2, num_workers=0, persistent_workers=False)
+    loader.dataset.update(query_ann_file=str(query), gallery_ann_file=str(gallery),
+                          data_prefix=dict(video=str(video_dir)))
+    for transform in loader.dataset.pipeline:
+        if transform.type == 'SampleFrames':
+            transform.update(clip_len=4, num_clips=2)
+        if transform.type == 'Resize':
+            transform.scale = (-1, 32)
+        if transform.type == 'CenterCrop':
+            transform.crop_size = 32
+    return cfg

@@ -1,4 +1,6 @@
 from mmvididi.datasets.transforms import (ExactDecordDecode, MultiView,
                                           TemporalDerivative)
+from mmvididi.datasets.video_retrieval_dataset import VideoRetrievalDataset
 
-__all__ = ['ExactDecordDecode', 'MultiView', 'TemporalDerivative']
+__all__ = ['ExactDecordDecode', 'MultiView', 'TemporalDerivative',
+           'VideoRetrievalDataset']

@@ -1,3 +1,4 @@
 from mmvididi.evaluation.retrieval import retrieval_recall
+from mmvididi.evaluation.video_retrieval_metric import VideoRetrievalMetric
 
-__all__ = ['retrieval_recall']
+__all__ = ['VideoRetrievalMetric', 'retrieval_recall']

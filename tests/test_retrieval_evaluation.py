@@ -1,0 +1,73 @@
+"""Video retrieval from a config with tools' Runner: metric, dataset, cache."""
+from pathlib import Path
+
+import pytest
+import torch
+from mmaction.registry import MODELS
+from mmengine.registry import init_default_scope
+from mmengine.runner import Runner
+
+from mmvididi.evaluation import retrieval_recall
+from tests.tiny_configs import tiny_retrieval_config
+
+
+@pytest.fixture
+def retrieval_setup(video_dir, tmp_path):
+    lines = (video_dir / 'train.txt').read_text().splitlines()
+    query, gallery = tmp_path / 'query.txt', tmp_path / 'gallery.txt'
+    query.write_text('\n'.join(lines[::2]) + '\n')  # one video of each class
+    gallery.write_text('\n'.join(lines) + '\n')
+    checkpoint = tmp_path / 'vididi.pth'
+    cfg = tiny_retrieval_config(video_dir, tmp_path / 'work', checkpoint,
+                                query, gallery)
+    init_default_scope('mmaction')
+    torch.manual_seed(0)
+    model = MODELS.build(cfg.model)
+    torch.save(dict(state_dict=model.state_dict()), checkpoint)
+    return cfg, model
+
+
+def test_retrieval_metric_equals_a_direct_computation(retrieval_setup):
+    cfg, model = retrieval_setup
+    metrics = Runner.from_cfg(cfg).test()
+    assert set(metrics) == {f'retrieval/R@{k}' for k in (1, 5, 10, 20, 50)}
+
+    # the same features by hand: model.predict on the dataset's samples
+    loader = Runner.build_dataloader(cfg.test_dataloader)
+    model.eval()
+    parts = {'query': ([], []), 'gallery': ([], [])}
+    with torch.no_grad():
+        for batch in loader:
+            for sample in model.test_step(batch):
+                features, labels = parts[sample.retrieval_role]
+                features.append(sample.feature)
+                labels.append(sample.gt_label.item())
+    assert len(parts['query'][0]) == 2 and len(parts['gallery'][0]) == 4
+    expected = retrieval_recall(
+        torch.stack(parts['query'][0]), torch.tensor(parts['query'][1]),
+        torch.stack(parts['gallery'][0]), torch.tensor(parts['gallery'][1]))
+    for k, value in expected.items():
+        assert metrics[f'retrieval/{k}'] == pytest.approx(value)
+    # the query video is in the gallery too: R@1 is 100
+    assert metrics['retrieval/R@1'] == 100.0
+
+
+def test_second_test_reads_the_cache_not_the_videos(retrieval_setup, monkeypatch):
+    cfg, _ = retrieval_setup
+    first = Runner.from_cfg(cfg).test()
+    cache = list((Path(cfg.work_dir) / 'feature_cache').glob('*.pth'))
+    assert len(cache) == 1
+
+    import decord
+
+    def no_decoding(*args, **kwargs):
+        raise AssertionError('a video was opened')
+
+    monkeypatch.setattr(decord, 'VideoReader', no_decoding)
+    assert Runner.from_cfg(cfg).test() == first
+
+    # other weights: another key, decoding again
+    monkeypatch.undo()
+    torch.save(dict(state_dict={}), cfg.load_from)
+    Runner.from_cfg(cfg).test()
+    assert len(list(cache[0].parent.glob('*.pth'))) == 2
