@@ -64,3 +64,33 @@ def tiny_retrieval_config(video_dir: Path, work_dir: Path, checkpoint: Path,
         if transform.type == 'CenterCrop':
             transform.crop_size = 32
     return cfg
+
+
+def tiny_recognition_config(name: str, video_dir: Path, work_dir: Path,
+                            pretrained: Path) -> Config:
+    """configs/recognition/<name> on the test videos (2 classes): thin R3D-18,
+    4 frames of 32 x 32, 2 clips x 3 crops at test, one epoch."""
+    cfg = Config.fromfile(ROOT / 'configs' / 'recognition' / name)
+    cfg.work_dir = str(work_dir)
+    cfg.model.backbone.pretrained = str(pretrained)
+    cfg.model.backbone.base_channels = 8
+    cfg.model.cls_head.update(in_channels=64, num_classes=2)
+    for split in ('train', 'val', 'test'):
+        loader = cfg[f'{split}_dataloader']
+        loader.update(batch_size=2, num_workers=0, persistent_workers=False)
+        loader.dataset.update(ann_file=str(video_dir / 'train.txt'),
+                              data_prefix=dict(video=str(video_dir)))
+        for transform in loader.dataset.pipeline:
+            if transform.type == 'SampleFrames':
+                transform.update(clip_len=4, num_clips=min(transform.num_clips, 2))
+            if transform.type == 'Resize':
+                transform.scale = (-1, 40) if transform.scale[0] == -1 else (32, 32)
+            if transform.type == 'CenterCrop':
+                transform.crop_size = 32
+            if transform.type == 'ThreeCrop':  # the short side, then resized
+                transform.crop_size = 40
+    cfg.train_cfg.update(max_epochs=1, val_interval=1)
+    cfg.param_scheduler = []
+    cfg.default_hooks.checkpoint = dict(type='CheckpointHook', interval=1)
+    cfg.default_hooks.logger.interval = 1
+    return cfg
