@@ -9,6 +9,7 @@ from mmvididi import compat
 compat.apply()
 
 from mmvididi import datasets, engine, models  # noqa: E402,F401  (registration)
+from mmvididi.utils import checkpoint_loading  # noqa: E402,F401  (loaders)
 from mmvididi.version import __version__  # noqa: E402
 
 __all__ = ['__version__']
