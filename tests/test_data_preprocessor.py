@@ -60,7 +60,7 @@ def test_host_and_device_give_the_same_tensors():
 
 def test_baseline_takes_the_first_T_frames_of_the_same_clip():
     data, frames = batch('device')
-    out = ViDiDiDataPreprocessor(orders=(0, ))(data)['inputs']
+    out = ViDiDiDataPreprocessor(orders=(0, ))(data, training=True)['inputs']
     assert list(out) == [0] and out[0].shape[3] == 5  # T, not T + 2
     got = out[0][0, 0].permute(1, 2, 3, 0).numpy() * STD + MEAN
     np.testing.assert_allclose(got, frames[0, 0, :5], atol=1e-3)
@@ -82,9 +82,9 @@ def test_orders_missing_from_the_data_name_the_fix():
     with pytest.raises(ValueError, match=r'add \[2\] to the orders of '
                        'TemporalDerivative'):
         ViDiDiDataPreprocessor(orders=(0, 2))(data, training=True)
-    # evaluation takes the orders the data has: test pipelines give frames
+    # evaluation takes every order the data has: the test pipeline decides
     out = ViDiDiDataPreprocessor(orders=(0, 2))(data, training=False)
-    assert list(out['inputs']) == [0]
+    assert list(out['inputs']) == [0, 1]
 
 
 def test_unknown_norm_is_rejected():

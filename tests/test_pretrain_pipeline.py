@@ -90,7 +90,7 @@ def test_config_pipeline_equals_the_reference_on_augmented_frames(
     sample = dict(filename=str(video_dir / 'ClassA/v_ClassA_g01_c01.avi'),
                   label=0, start_index=0, modality='RGB')
     up_to_views = [t for t in cfg.train_dataloader.dataset.pipeline if t.type in
-                   ('DecordInit', 'MultiView')]
+                   ('SafeDecordInit', 'MultiView')]
 
     packed = run_seeded(cfg.train_dataloader.dataset.pipeline, sample, seed)
     views = run_seeded(up_to_views, sample, seed)['imgs']
@@ -129,7 +129,7 @@ def test_sampled_frames_match_an_independent_decoder(video_dir):
     import av
     cfg = config_on(video_dir)
     name = 'ClassA/v_ClassA_g01_c01.avi'  # Xvid with B-frames, as UCF101
-    sampling = [dict(type='DecordInit'),
+    sampling = [dict(type='SafeDecordInit'),
                 dict(type='MultiView', num_views=2,
                      transforms=[cfg.view_pipeline[:2]])]
     out = run_seeded(sampling, dict(filename=str(video_dir / name),

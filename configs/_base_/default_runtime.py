@@ -9,7 +9,9 @@ default_hooks = dict(
     param_scheduler=dict(type='ParamSchedulerHook'),
     checkpoint=dict(type='CheckpointHook', interval=1, max_keep_ckpts=3),
     sampler_seed=dict(type='DistSamplerSeedHook'),
-    sync_buffers=dict(type='SyncBuffersHook'))
+    sync_buffers=dict(type='SyncBuffersHook'),
+    # counts the videos SkipBrokenVideoDataset skipped; stops above 5 %
+    broken_videos=dict(type='BrokenVideoHook', max_bad_ratio=0.05))
 
 env_cfg = dict(
     cudnn_benchmark=False,

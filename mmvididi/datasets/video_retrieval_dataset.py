@@ -2,14 +2,15 @@
 import os.path as osp
 from typing import List
 
-from mmaction.datasets import VideoDataset
 from mmaction.registry import DATASETS
+
+from mmvididi.datasets.skip_broken_video_dataset import SkipBrokenVideoDataset
 
 ROLES = ('query', 'gallery')
 
 
 @DATASETS.register_module()
-class VideoRetrievalDataset(VideoDataset):
+class VideoRetrievalDataset(SkipBrokenVideoDataset):
     """Two VideoDataset annotation files in one dataset, each video tagged with
     its ``retrieval_role``: ``'query'`` (e.g. the test split) or ``'gallery'``
     (e.g. the train split), for ``VideoRetrievalMetric``.
@@ -18,6 +19,8 @@ class VideoRetrievalDataset(VideoDataset):
         query_ann_file, gallery_ann_file: VideoDataset annotation files
             (``<path> <label>`` a line), joined with ``data_root`` if relative.
         **kwargs: as ``VideoDataset`` (``pipeline``, ``data_prefix``, ...);
+            a malformed line stops the run with ``file:line``, a broken video
+            is an error that names it;
             ``PackActionInputs`` must keep ``retrieval_role`` in ``meta_keys``.
     """
 

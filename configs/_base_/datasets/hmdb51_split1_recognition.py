@@ -8,7 +8,7 @@ clip_len = 16
 frame_interval = 2
 
 train_pipeline = [
-    dict(type='DecordInit'),
+    dict(type='SafeDecordInit'),
     dict(
         type='SampleFrames',
         clip_len=clip_len,
@@ -23,7 +23,7 @@ train_pipeline = [
     dict(type='PackActionInputs'),
 ]
 val_pipeline = [
-    dict(type='DecordInit'),
+    dict(type='SafeDecordInit'),
     dict(
         type='SampleFrames',
         clip_len=clip_len,
@@ -37,7 +37,7 @@ val_pipeline = [
     dict(type='PackActionInputs'),
 ]
 test_pipeline = [
-    dict(type='DecordInit'),
+    dict(type='SafeDecordInit'),
     dict(
         type='SampleFrames',
         clip_len=clip_len,
@@ -55,9 +55,9 @@ train_dataloader = dict(
     batch_size=16,  # per GPU: 128 on 8 GPUs
     num_workers=8,
     persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
+    sampler=dict(type='ReproducibleSampler', shuffle=True),
     dataset=dict(
-        type='VideoDataset',
+        type='SkipBrokenVideoDataset',
         ann_file=ann_file_train,
         data_prefix=dict(video=data_root),
         pipeline=train_pipeline))
@@ -67,7 +67,7 @@ val_dataloader = dict(
     persistent_workers=True,
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
-        type='VideoDataset',
+        type='SkipBrokenVideoDataset',
         ann_file=ann_file_test,
         data_prefix=dict(video=data_root),
         pipeline=val_pipeline,
@@ -78,7 +78,7 @@ test_dataloader = dict(
     persistent_workers=True,
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
-        type='VideoDataset',
+        type='SkipBrokenVideoDataset',
         ann_file=ann_file_test,
         data_prefix=dict(video=data_root),
         pipeline=test_pipeline,

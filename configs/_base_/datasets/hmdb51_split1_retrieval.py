@@ -7,7 +7,7 @@ clip_len = 16
 frame_interval = 2
 
 retrieval_pipeline = [
-    dict(type='DecordInit'),
+    dict(type='SafeDecordInit'),
     dict(
         type='SampleFrames',
         clip_len=clip_len,

@@ -30,7 +30,7 @@ view_pipeline = [
         prob=0.8),
 ]
 train_pipeline = [
-    dict(type='DecordInit'),
+    dict(type='SafeDecordInit'),
     dict(type='MultiView', num_views=2, transforms=[view_pipeline]),
     dict(type='TemporalDerivative', orders=data_orders, compute_on='device'),
     dict(type='PackActionInputs', meta_keys=('derivative_orders', )),
@@ -38,7 +38,7 @@ train_pipeline = [
 # retrieval features: 4 clips a video, whole frame, orders 0 and 1 (the model's
 # feature_orders: frames, and the first derivative, which shows the motion)
 feature_pipeline = [
-    dict(type='DecordInit'),
+    dict(type='SafeDecordInit'),
     dict(
         type='SampleFrames',
         clip_len=clip_len + 1,
@@ -55,9 +55,9 @@ train_dataloader = dict(
     num_workers=2,
     persistent_workers=True,
     drop_last=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
+    sampler=dict(type='ReproducibleSampler', shuffle=True),
     dataset=dict(
-        type='VideoDataset',
+        type='SkipBrokenVideoDataset',
         ann_file=data_root + '/train_videos.txt',
         data_prefix=dict(video=data_root + '/videos'),
         pipeline=train_pipeline))
@@ -66,7 +66,7 @@ feature_dataloader = dict(
     num_workers=2,
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
-        type='VideoDataset',
+        type='SkipBrokenVideoDataset',
         ann_file=data_root + '/test_videos.txt',
         data_prefix=dict(video=data_root + '/videos'),
         pipeline=feature_pipeline,

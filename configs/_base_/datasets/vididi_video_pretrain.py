@@ -34,7 +34,7 @@ view_pipeline = [
         prob=0.8),
 ]
 train_pipeline = [
-    dict(type='DecordInit'),
+    dict(type='SafeDecordInit'),
     dict(type='MultiView', num_views=2, transforms=[view_pipeline]),
     dict(type='TemporalDerivative', orders=data_orders, compute_on='device'),
     dict(type='PackActionInputs', meta_keys=('derivative_orders', )),
@@ -44,9 +44,9 @@ train_dataloader = dict(
     num_workers=8,
     persistent_workers=True,
     drop_last=True,  # contrastive losses and BatchNorm need full batches
-    sampler=dict(type='DefaultSampler', shuffle=True),
+    sampler=dict(type='ReproducibleSampler', shuffle=True),
     dataset=dict(
-        type='VideoDataset',
+        type='SkipBrokenVideoDataset',
         ann_file='',
         data_prefix=dict(video=''),
         pipeline=train_pipeline))

@@ -1,5 +1,7 @@
 from mmvididi.datasets.transforms.exact_decode import ExactDecordDecode
 from mmvididi.datasets.transforms.multi_view import MultiView
+from mmvididi.datasets.transforms.safe_decord_init import SafeDecordInit
 from mmvididi.datasets.transforms.temporal_derivative import TemporalDerivative
 
-__all__ = ['ExactDecordDecode', 'MultiView', 'TemporalDerivative']
+__all__ = ['ExactDecordDecode', 'MultiView', 'SafeDecordInit',
+           'TemporalDerivative']

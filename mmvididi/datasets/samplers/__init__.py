@@ -1,0 +1,3 @@
+from mmvididi.datasets.samplers.reproducible_sampler import ReproducibleSampler
+
+__all__ = ['ReproducibleSampler']
