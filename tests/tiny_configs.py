@@ -38,6 +38,8 @@ def tiny_config(config: str, video_dir: Path, work_dir: Path,
     cfg.train_cfg.max_epochs = epochs
     cfg.param_scheduler[0].end = 1
     cfg.param_scheduler[1].update(begin=1, end=epochs)
+    if epochs == 1:  # warm-up only
+        cfg.param_scheduler = cfg.param_scheduler[:1]
     cfg.default_hooks.logger.interval = 1
     cfg.default_hooks.checkpoint.update(interval=1, max_keep_ckpts=-1)
     return cfg
