@@ -13,7 +13,7 @@ from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 import mmvididi  # noqa: F401  (compat fixes before any config is built)
-from mmvididi.utils import adapt_to_device
+from mmvididi.utils import adapt_to_device, check_vididi_config
 
 
 def parse_args() -> argparse.Namespace:
@@ -62,10 +62,13 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
             raise ValueError("--amp needs a GPU: mmengine's AmpOptimWrapper "
                              'does not run on CPUs; train without it.')
         wrapper = cfg.optim_wrapper.get('type', 'OptimWrapper')
-        if wrapper not in ('OptimWrapper', 'AmpOptimWrapper'):
+        if wrapper not in ('OptimWrapper', 'SkipNonFiniteOptimWrapper',
+                           'AmpOptimWrapper'):
             raise ValueError(f'--amp needs optim_wrapper.type OptimWrapper, '
                              f'not {wrapper}.')
+        # its dynamic loss scale skips the steps whose gradients overflow
         cfg.optim_wrapper.type = 'AmpOptimWrapper'
+        cfg.optim_wrapper.pop('max_consecutive', None)
         cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
     if args.resume is not None:
         cfg.resume = True
@@ -77,13 +80,14 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
                               deterministic=args.deterministic)
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
-    return adapt_to_device(cfg)
+    return cfg
 
 
 def main() -> None:
     args = parse_args()
     cfg = merge_args(Config.fromfile(args.config), args)
-    Runner.from_cfg(cfg).train()
+    check_vididi_config(cfg)  # before anything is built or started
+    Runner.from_cfg(adapt_to_device(cfg)).train()
 
 
 if __name__ == '__main__':

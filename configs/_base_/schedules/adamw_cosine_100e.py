@@ -4,7 +4,9 @@ max_epochs = 100
 warmup_epochs = 5
 
 optim_wrapper = dict(
-    type='OptimWrapper',
+    # skips steps whose loss is not finite; stops after 5 in a row
+    type='SkipNonFiniteOptimWrapper',
+    max_consecutive=5,
     optimizer=dict(type='AdamW', lr=1e-3, weight_decay=0.05),
     paramwise_cfg=dict(norm_decay_mult=0.0, bias_decay_mult=0.0),
     clip_grad=dict(max_norm=10.0))

@@ -36,6 +36,13 @@ class BYOL(BaseFramework):
         self.target = None
 
     def setup(self, backbone: nn.Module, neck: nn.Module) -> None:
+        projected = neck.mlp[-1].out_features if hasattr(neck, 'mlp') else None
+        wanted = getattr(self.predictor, 'in_channels', projected)
+        if projected is not None and wanted != projected:
+            raise ValueError(
+                f'model.framework.predictor.in_channels={wanted}, but the '
+                f'projector gives {projected}; set it to {projected} (and its '
+                f'out_channels to {projected}).')
         self.target = nn.ModuleDict(dict(backbone=copy.deepcopy(backbone),
                                          neck=copy.deepcopy(neck)))
         self.target.requires_grad_(False)

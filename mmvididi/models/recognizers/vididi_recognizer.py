@@ -4,6 +4,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import torch
 import torch.nn.functional as F
 from mmaction.registry import MODELS
+from mmengine.logging import MessageHub
 from mmengine.model import BaseModel
 
 from mmvididi.derivatives import check_orders
@@ -76,6 +77,7 @@ class ViDiDiRecognizer(BaseModel):
         if channels_last:
             self.backbone.to(memory_format=torch.channels_last_3d)
         self.neck = MODELS.build(neck)
+        self._check_neck()
         self.framework = MODELS.build(framework)
         self.framework.setup(self.backbone, self.neck)
 
@@ -92,6 +94,22 @@ class ViDiDiRecognizer(BaseModel):
                 f'{"pairs with other orders: " + str(unknown) if unknown else ""}'
                 f'{"orders in no pair: " + str(sorted(unused)) if unused else ""}.')
         return pairs
+
+    @torch.no_grad()
+    def _check_neck(self) -> None:
+        """The projector must take what the backbone gives: checked on a small
+        clip (8 frames of 64 x 64) at build time, not at the first step."""
+        expected = getattr(self.neck, 'in_channels', None)
+        training = self.backbone.training
+        self.backbone.eval()
+        try:
+            channels = self.backbone(torch.zeros(1, 3, 8, 64, 64)).shape[1]
+        finally:
+            self.backbone.train(training)
+        if expected is not None and expected != channels:
+            raise ValueError(
+                f'model.neck.in_channels={expected}, but model.backbone gives '
+                f'{channels} channels; set model.neck.in_channels={channels}.')
 
     def _clips(self, clips: torch.Tensor) -> torch.Tensor:
         """``clips`` contiguous in the backbone's memory format."""
@@ -134,6 +152,17 @@ class ViDiDiRecognizer(BaseModel):
             for name, value in pair_losses.items():
                 losses[name] = losses[name] + value if name in losses else value
         return losses
+
+    def parse_losses(self, losses: Dict[str, torch.Tensor]) -> tuple:
+        """mmengine's sum of the losses; also leaves the active pairs and the
+        loss terms in the message hub, where ``SkipNonFiniteOptimWrapper``
+        reports them if the loss is not finite."""
+        loss, log_vars = super().parse_losses(losses)
+        MessageHub.get_current_instance().update_info(
+            'last_loss', dict(pairs=[list(p) for p in self.active_pairs],
+                              terms={k: float(v) for k, v in log_vars.items()}),
+            resumed=False)
+        return loss, log_vars
 
     def predict(self, inputs: Dict[int, torch.Tensor], data_samples) -> list:
         """Each video's feature, stored as ``feature`` in its data sample: per
