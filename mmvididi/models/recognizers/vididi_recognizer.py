@@ -160,7 +160,8 @@ class ViDiDiRecognizer(BaseModel):
         loss, log_vars = super().parse_losses(losses)
         MessageHub.get_current_instance().update_info(
             'last_loss', dict(pairs=[list(p) for p in self.active_pairs],
-                              terms={k: float(v) for k, v in log_vars.items()}),
+                              terms={k: float(torch.as_tensor(v).detach())
+                                     for k, v in log_vars.items()}),
             resumed=False)
         return loss, log_vars
 
