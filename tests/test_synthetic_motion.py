@@ -57,7 +57,7 @@ def test_generation_is_deterministic_and_readable(tmp_path):
     dataset = VideoDataset(str(tmp_path / 'a' / 'train_videos.txt'), pipeline=[
         dict(type='DecordInit'),
         dict(type='SampleFrames', clip_len=4, num_clips=1),
-        dict(type='ExactDecordDecode')],
+        dict(type='ExactVideoDecode')],
         data_prefix=dict(video=str(tmp_path / 'a' / 'videos')))
     sample = dataset[5]
     assert sample['label'] == 5 and len(sample['imgs']) == 4

@@ -6,7 +6,7 @@
 Rows are orders, columns frames. Order 0 is the frames; a derivative is drawn grey
 where it is zero, lighter where it is positive and darker where negative, scaled by
 its largest magnitude in the clip. Frames are decoded as in training
-(``ExactDecordDecode``) and differentiated by ``TemporalDerivative``.
+(``ExactVideoDecode``) and differentiated by ``TemporalDerivative``.
 """
 import argparse
 from pathlib import Path
@@ -16,7 +16,7 @@ from mmaction.datasets.transforms import DecordInit
 from PIL import Image
 
 import mmvididi  # noqa: F401
-from mmvididi.datasets.transforms import ExactDecordDecode, TemporalDerivative
+from mmvididi.datasets.transforms import ExactVideoDecode, TemporalDerivative
 
 
 def clip_orders(video: Path, orders, clip_len: int, frame_interval: int,
@@ -32,7 +32,7 @@ def clip_orders(video: Path, orders, clip_len: int, frame_interval: int,
                          '--clip-len or --frame-interval.')
     results['frame_inds'] = start + frame_interval * np.arange(
         clip_len + max(orders))
-    results = ExactDecordDecode()(results)
+    results = ExactVideoDecode()(results)
     return TemporalDerivative(orders=orders)(results)['imgs'][0]
 
 

@@ -8,7 +8,7 @@ Kinetics-like ones (H.264 MP4, 340 x 256, 250 frames), then times, in one proces
 (= one dataloader worker), clips decoded and augmented per second by
 - stock: DecordInit, SampleFrames(T + 2), DecordDecode, the same augmentation,
   FormatShape, PackActionInputs: one clip a sample;
-- ViDiDi: SafeDecordInit, MultiView(2 x [SampleFrames(T + 2), ExactDecordDecode,
+- ViDiDi: SafeDecordInit, MultiView(2 x [SampleFrames(T + 2), ExactVideoDecode,
   augmentation]), TemporalDerivative(compute_on='device'), PackActionInputs: two
   clips a sample;
 and the bytes a clip sends to the device. With --memory-clips, one dataloader
@@ -49,7 +49,7 @@ def pipelines(clip_len: int) -> dict:
                dict(type='PackActionInputs')],
         vididi=[dict(type='SafeDecordInit'),
                 dict(type='MultiView', num_views=2, transforms=[
-                    [sample, dict(type='ExactDecordDecode'), *AUGMENT]]),
+                    [sample, dict(type='ExactVideoDecode'), *AUGMENT]]),
                 dict(type='TemporalDerivative', orders=(0, 1, 2),
                      compute_on='device'),
                 dict(type='PackActionInputs', meta_keys=('derivative_orders', ))])

@@ -14,7 +14,7 @@ retrieval_pipeline = [
         frame_interval=frame_interval,
         num_clips=10,
         test_mode=True),
-    dict(type='ExactDecordDecode'),
+    dict(type='ExactVideoDecode'),
     dict(type='Resize', scale=(-1, 128)),
     dict(type='CenterCrop', crop_size=112),
     dict(type='TemporalDerivative', orders=(0, ), compute_on='device'),

@@ -14,7 +14,7 @@ view_pipeline = [
         frame_interval=frame_interval,
         num_clips=1,
         out_of_bound_opt='repeat_last'),
-    dict(type='ExactDecordDecode'),
+    dict(type='ExactVideoDecode'),
     dict(type='RandomResizedCrop', area_range=(0.5, 1.0)),
     dict(type='Resize', scale=(img_size, img_size), keep_ratio=False),
     dict(
@@ -45,7 +45,7 @@ feature_pipeline = [
         frame_interval=frame_interval,
         num_clips=4,
         test_mode=True),
-    dict(type='ExactDecordDecode'),
+    dict(type='ExactVideoDecode'),
     dict(type='Resize', scale=(img_size, img_size), keep_ratio=False),
     dict(type='TemporalDerivative', orders=(0, 1), compute_on='device'),
     dict(type='PackActionInputs', meta_keys=('derivative_orders', )),

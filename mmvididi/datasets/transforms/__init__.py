@@ -1,7 +1,7 @@
-from mmvididi.datasets.transforms.exact_decode import ExactDecordDecode
+from mmvididi.datasets.transforms.exact_decode import ExactVideoDecode
 from mmvididi.datasets.transforms.multi_view import MultiView
 from mmvididi.datasets.transforms.safe_decord_init import SafeDecordInit
 from mmvididi.datasets.transforms.temporal_derivative import TemporalDerivative
 
-__all__ = ['ExactDecordDecode', 'MultiView', 'SafeDecordInit',
+__all__ = ['ExactVideoDecode', 'MultiView', 'SafeDecordInit',
            'TemporalDerivative']

@@ -1,69 +1,98 @@
-"""ExactDecordDecode: decord decoding that returns the frames asked for."""
+"""ExactVideoDecode: decode exactly the frames asked for, fast."""
 from pathlib import Path
-from typing import Dict
+from typing import Dict, List
 
 import numpy as np
 from mmaction.registry import TRANSFORMS
 from mmcv.transforms import BaseTransform
 
 SEQUENTIAL = ('auto', 'always', 'never')
-#: Containers whose files decord must decode forward from frame 0 under 'auto'.
+#: Containers decoded sequentially under 'auto'.
 SEQUENTIAL_SUFFIXES = ('.avi', )
 
 
+class ForwardDecoder:
+    """One forward pass of PyAV over a video, shared by the clips that need it.
+
+    FFmpeg reorders B-frames itself, so frame ``i`` of the pass is frame ``i``
+    of the video. Frames are decoded when first asked for and kept (in the
+    codec's own YUV layout) for later requests, so two views of a video cost one
+    pass; only the frames asked for are converted to RGB. A video that ends
+    early gives the frames it has.
+    """
+
+    def __init__(self, filename: str) -> None:
+        self.filename = filename
+        self._frames: List = []
+        self._stream = None
+        self._done = False
+
+    def _decode_until(self, last: int) -> None:
+        import av
+        from av.video.reformatter import VideoReformatter
+        if self._stream is None:
+            self._container = av.open(self.filename)
+            self._stream = self._container.decode(video=0)
+            # one converter for all frames: 4x faster than frame.to_ndarray's
+            self._rgb = VideoReformatter()
+        for frame in self._stream:
+            self._frames.append(frame)
+            if len(self._frames) > last:
+                return
+        self._done = True
+        self._container.close()
+
+    def frames(self, wanted: np.ndarray) -> Dict[int, np.ndarray]:
+        """RGB ``H x W x 3`` frames at the sorted unique indices ``wanted``."""
+        if len(self._frames) <= wanted[-1] and not self._done:
+            self._decode_until(int(wanted[-1]))
+        found = {int(i): self._rgb.reformat(self._frames[i],
+                                            format='rgb24').to_ndarray()
+                 for i in wanted if i < len(self._frames)}
+        if not found:
+            raise ValueError(f'video {self.filename}: none of the frames asked '
+                             'for could be decoded; re-encode or remove it.')
+        return found
+
+
 @TRANSFORMS.register_module()
-class ExactDecordDecode(BaseTransform):
-    """Decode the frames at ``frame_inds`` with decord, exactly those frames.
+class ExactVideoDecode(BaseTransform):
+    """Decode the frames at ``frame_inds``: exactly those frames.
 
     decord's random access (MMAction2's ``DecordDecode``) returns other frames
     than the ones asked for in AVI files with B-frames, the format of UCF101 and
-    HMDB51 (dmlc/decord#195; tests/test_exact_decode.py shows it). Temporal
-    derivatives of wrongly ordered frames are spurious motion, so such files are
-    decoded forward from frame 0 to the last index asked for, in chunks of
-    ``chunk_size`` frames (which decord gets right), keeping only the frames
-    asked for. Indices past the decoder's frame count are clamped to the last
-    frame (a header may claim more frames than the file holds).
+    HMDB51 (dmlc/decord#195; tests/test_exact_decode.py shows it); derivatives
+    of wrongly ordered frames are spurious motion. Such files are therefore
+    decoded forward with PyAV by the :class:`ForwardDecoder` that
+    ``SafeDecordInit`` leaves in ``results``: the views of ``MultiView`` share
+    it, so a video is decoded once for all of them, and only the frames asked
+    for are converted to RGB (docs/benchmarks.md). Other containers (MP4, MKV)
+    use decord's random access, which is exact for them. An index past the
+    frames the decoder finds becomes the last one it found (a header may claim
+    more frames than the file holds).
 
-    Required keys: video_reader, frame_inds, filename.
+    Required keys: video_reader, frame_inds, filename (and forward_decoder for
+    sequential decoding; one is made if missing).
 
     Added keys: imgs (list of ``H x W x 3`` uint8 RGB frames), original_shape,
     img_shape; video_reader is set to None.
 
     Args:
-        sequential: ``'auto'``: forward from frame 0 for ``.avi`` files,
-            random access for others (MP4 / MKV decode exactly);
-            ``'always'``; ``'never'`` (as ``DecordDecode``). Defaults to 'auto'.
-        chunk_size: frames decoded at a time when sequential; bounds memory.
+        sequential: ``'auto'``: forward decoding for ``.avi`` files, random
+            access for others; ``'always'``; ``'never'`` (as ``DecordDecode``).
+            Defaults to 'auto'.
     """
 
-    def __init__(self, sequential: str = 'auto', chunk_size: int = 32) -> None:
+    def __init__(self, sequential: str = 'auto') -> None:
         if sequential not in SEQUENTIAL:
-            raise ValueError(f'ExactDecordDecode: sequential={sequential!r} is '
+            raise ValueError(f'ExactVideoDecode: sequential={sequential!r} is '
                              f'not one of {SEQUENTIAL}.')
-        if chunk_size < 1:
-            raise ValueError(f'ExactDecordDecode: chunk_size={chunk_size} must '
-                             'be positive.')
         self.sequential = sequential
-        self.chunk_size = chunk_size
 
     def _is_sequential(self, filename: str) -> bool:
         if self.sequential == 'auto':
             return Path(filename).suffix.lower() in SEQUENTIAL_SUFFIXES
         return self.sequential == 'always'
-
-    def _decode_forward(self, reader, wanted: np.ndarray) -> Dict[int, np.ndarray]:
-        """Frames at the sorted unique indices ``wanted``, decoded from frame 0."""
-        frames = {}
-        last = int(wanted[-1])
-        for start in range(0, last + 1, self.chunk_size):
-            chunk = np.arange(start, min(start + self.chunk_size, last + 1))
-            keep = np.intersect1d(chunk, wanted)
-            if keep.size:
-                batch = reader.get_batch(list(chunk)).asnumpy()
-                frames.update(zip(keep.tolist(), batch[keep - start]))
-            else:  # frames must still be decoded in order; discard them
-                reader.get_batch(list(chunk))
-        return frames
 
     def transform(self, results: Dict) -> Dict:
         reader = results['video_reader']
@@ -71,7 +100,12 @@ class ExactDecordDecode(BaseTransform):
                        len(reader) - 1).astype(np.int64)
         wanted = np.unique(inds)
         if self._is_sequential(results['filename']):
-            frames = self._decode_forward(reader, wanted)
+            decoder = results.get('forward_decoder') or ForwardDecoder(
+                results['filename'])
+            frames = decoder.frames(wanted)
+            found = np.array(sorted(frames))
+            inds = found[np.maximum(
+                np.searchsorted(found, inds, side='right') - 1, 0)]
         else:
             frames = dict(zip(wanted.tolist(),
                               reader.get_batch(list(wanted)).asnumpy()))
@@ -82,5 +116,4 @@ class ExactDecordDecode(BaseTransform):
         return results
 
     def __repr__(self) -> str:
-        return (f'{self.__class__.__name__}(sequential={self.sequential!r}, '
-                f'chunk_size={self.chunk_size})')
+        return f'{self.__class__.__name__}(sequential={self.sequential!r})'

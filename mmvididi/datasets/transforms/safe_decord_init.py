@@ -5,6 +5,8 @@ from typing import Dict
 from mmaction.registry import TRANSFORMS
 from mmcv.transforms import BaseTransform
 
+from mmvididi.datasets.transforms.exact_decode import ForwardDecoder
+
 
 @TRANSFORMS.register_module()
 class SafeDecordInit(BaseTransform):
@@ -17,7 +19,8 @@ class SafeDecordInit(BaseTransform):
     names it; ``SkipBrokenVideoDataset`` turns such errors into skipped videos.
 
     Required keys: filename. Added keys: video_reader, total_frames (counted by
-    the decoder, not read from the header), avg_fps.
+    the decoder, not read from the header), avg_fps, and forward_decoder: a
+    lazy ``ForwardDecoder`` that ``ExactVideoDecode`` uses for AVI files.
 
     Args:
         num_threads: decoding threads. Defaults to 1.
@@ -43,6 +46,7 @@ class SafeDecordInit(BaseTransform):
         if len(reader) == 0:
             raise ValueError(f'video {path} has no decodable frame.')
         results['video_reader'] = reader
+        results['forward_decoder'] = ForwardDecoder(str(path))
         results['total_frames'] = len(reader)
         results['avg_fps'] = reader.get_avg_fps()
         return results
