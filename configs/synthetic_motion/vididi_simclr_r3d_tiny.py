@@ -11,5 +11,4 @@ _base_ = [
 model = dict(
     backbone=dict(base_channels=8),
     neck=dict(in_channels=64, hidden_channels=512, out_channels=128),
-    feature_orders=(0, 1),
-    channels_last=True)
+    feature_orders=(0, 1))

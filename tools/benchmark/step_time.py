@@ -1,7 +1,8 @@
 """Training step time of ViDiDi against its baseline twin, per framework.
 
     python tools/benchmark/step_time.py [--batch 8] [--clip-len 16] [--size 112]
-        [--base-channels 64] [--steps 10] [--device cpu|cuda] [--channels-last]
+        [--base-channels 64] [--steps 10] [--device cpu|cuda]
+        [--channels-last | --no-channels-last]
 
 Builds each configs/vididi_<framework>_r3d_ucf101.py and its baseline twin (same
 framework, backbone and batch), feeds both the same batch of uint8 views (what the
@@ -87,16 +88,19 @@ def main() -> None:
     parser.add_argument('--steps', type=int, default=10)
     parser.add_argument('--device', default='cuda' if torch.cuda.is_available()
                         else 'cpu')
-    parser.add_argument('--channels-last', action='store_true')
+    parser.add_argument('--channels-last', action=argparse.BooleanOptionalAction,
+                        help="default: the config's (model.channels_last)")
     parser.add_argument('--frameworks', nargs='+',
                         default=['simclr', 'byol', 'vicreg'])
     args = parser.parse_args()
     init_default_scope('mmaction')
     data = batch(args.batch, args.clip_len, args.size)
+    memory = {None: 'as the config', True: 'channels_last_3d',
+              False: 'contiguous'}[args.channels_last]
     print(f'{args.device}, batch {args.batch} videos x 2 views, T = '
           f'{args.clip_len}, {args.size} x {args.size}, R3D-18 with '
-          f'{args.base_channels} base channels, channels_last='
-          f'{args.channels_last}, median of {args.steps} steps\n')
+          f'{args.base_channels} base channels, memory format {memory}, '
+          f'median of {args.steps} steps\n')
     gpu = args.device == 'cuda'
     print('| framework | model | step (s) | preprocessor share | clips/s | '
           'bytes a clip to the device |' + (' peak memory (MiB) |' if gpu else '')
@@ -107,7 +111,8 @@ def main() -> None:
         cfg = Config.fromfile(ROOT / 'configs' / f'vididi_{framework}_r3d_ucf101.py')
         cfg.model.backbone.base_channels = args.base_channels
         cfg.model.neck.in_channels = 8 * args.base_channels
-        cfg.model.channels_last = args.channels_last
+        if args.channels_last is not None:
+            cfg.model.channels_last = args.channels_last
         results = {}
         for name, orders in (('baseline', (0, )), ('ViDiDi', (0, 1, 2))):
             cfg.model.orders = orders
