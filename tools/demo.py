@@ -122,9 +122,9 @@ def main() -> None:
 
     header = (f'Retrieval of the synthetic motion test videos among the train '
               f'videos, {args.framework} with an R3D-18 (8 base channels), '
-              f'{cfg.train_cfg.max_epochs} epochs, seed {args.seed}; '
-              '`python tools/demo.py` '
-              f'--framework {args.framework} --seed {args.seed}')
+              f'{cfg.train_cfg.max_epochs} epochs, seed {args.seed}: '
+              f'`python tools/demo.py --framework {args.framework} '
+              f'--seed {args.seed}`')
     table = write_reports(args.work_dir, results, curves, header)
     print(f'\n{table}\n')
     print(f'wrote {args.work_dir}/results.md, results.json, loss_curves.png, '
