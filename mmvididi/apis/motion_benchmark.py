@@ -50,6 +50,9 @@ def benchmark_config(config: str, data_root: Path, work_dir: Path, *,
     if max_epochs is not None:
         cfg.train_cfg.max_epochs = max_epochs
         cfg.param_scheduler[-1].end = max_epochs
+        # a run within the warm-up keeps only the schedulers that begin in it
+        cfg.param_scheduler = [scheduler for scheduler in cfg.param_scheduler
+                               if scheduler.begin < max_epochs]
     if cfg_options:
         cfg.merge_from_dict(cfg_options)
     return cfg

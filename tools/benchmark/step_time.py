@@ -2,7 +2,7 @@
 
     python tools/benchmark/step_time.py [--batch 8] [--clip-len 16] [--size 112]
         [--base-channels 64] [--steps 10] [--device cpu|cuda]
-        [--channels-last | --no-channels-last]
+        [--channels-last | --no-channels-last] [--amp]
 
 Builds each configs/vididi_<framework>_r3d_ucf101.py and its baseline twin (same
 framework, backbone and batch), feeds both the same batch of uint8 views (what the
@@ -10,7 +10,9 @@ pretraining pipeline sends: T + 2 frames a view) and prints the median time of a
 training step (data preprocessor, forward, backward, update; one order pair a step,
 as the default alternating schedule), the share of it spent
 in the preprocessor (moving the frames, derivatives, normalisation), the bytes a
-clip sends to the device and, on a GPU, clips/s and peak memory.
+clip sends to the device and, on a GPU, clips/s and peak memory. --amp steps
+through mmengine's AmpOptimWrapper (float16 autocast, dynamic loss scale), as
+tools/train.py --amp does; GPU only.
 """
 import argparse
 import statistics
@@ -21,7 +23,7 @@ import torch
 from mmaction.registry import MODELS
 from mmaction.structures import ActionDataSample
 from mmengine import Config
-from mmengine.optim import OptimWrapper
+from mmengine.optim import AmpOptimWrapper, OptimWrapper
 from mmengine.registry import init_default_scope
 
 import mmvididi  # noqa: F401
@@ -45,10 +47,13 @@ def batch(size: int, clip_len: int, pixels: int) -> dict:
     return dict(inputs=list(frames), data_samples=samples)
 
 
-def measure(cfg: Config, data: dict, steps: int, device: str) -> dict:
+def measure(cfg: Config, data: dict, steps: int, device: str,
+            amp: bool = False) -> dict:
     torch.manual_seed(0)
     model = MODELS.build(cfg.model).to(device)
-    optim = OptimWrapper(torch.optim.AdamW(model.parameters(), lr=1e-4))
+    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-4)
+    optim = AmpOptimWrapper(optimizer=optimizer, loss_scale='dynamic') if amp \
+        else OptimWrapper(optimizer)
     model.train()
     step_times, prep_times = [], []
     if device == 'cuda':
@@ -90,9 +95,14 @@ def main() -> None:
                         else 'cpu')
     parser.add_argument('--channels-last', action=argparse.BooleanOptionalAction,
                         help="default: the config's (model.channels_last)")
+    parser.add_argument('--amp', action='store_true',
+                        help='mixed precision (AmpOptimWrapper); GPU only')
     parser.add_argument('--frameworks', nargs='+',
                         default=['simclr', 'byol', 'vicreg'])
     args = parser.parse_args()
+    if args.amp and args.device != 'cuda':
+        parser.error("--amp needs a GPU: mmengine's AmpOptimWrapper does not "
+                     'run on CPUs')
     init_default_scope('mmaction')
     data = batch(args.batch, args.clip_len, args.size)
     memory = {None: 'as the config', True: 'channels_last_3d',
@@ -100,6 +110,7 @@ def main() -> None:
     print(f'{args.device}, batch {args.batch} videos x 2 views, T = '
           f'{args.clip_len}, {args.size} x {args.size}, R3D-18 with '
           f'{args.base_channels} base channels, memory format {memory}, '
+          f'{"mixed precision" if args.amp else "float32"}, '
           f'median of {args.steps} steps\n')
     gpu = args.device == 'cuda'
     print('| framework | model | step (s) | preprocessor share | clips/s | '
@@ -116,7 +127,8 @@ def main() -> None:
         results = {}
         for name, orders in (('baseline', (0, )), ('ViDiDi', (0, 1, 2))):
             cfg.model.orders = orders
-            results[name] = measure(cfg, data, args.steps, args.device)
+            results[name] = measure(cfg, data, args.steps, args.device,
+                                    args.amp)
         for name, r in results.items():
             ratio = r['step'] / results['baseline']['step']
             print(f'| {framework} | {name} | {r["step"]:.3f} | '

@@ -3,7 +3,7 @@
     python tools/benchmark/synthetic_motion.py [--work-dir work_dirs/benchmark]
         [--frameworks simclr byol vicreg] [--seeds 0 1 2]
         [--schedules epoch random joint with-same order-1-only]
-        [--schedule-framework simclr]
+        [--schedule-framework simclr] [--epochs 20] [--jobs 1]
 
 Runs, each in its own process and each seed with the same dataset:
 - every framework: ViDiDi (alternate schedule) and its baseline twin;
@@ -16,9 +16,11 @@ with features of order 0 (frames) and order 1 (first derivative).
 """
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 DEFAULT_PAIRS = [(0, 1), (1, 0), (0, 2), (2, 0), (1, 2), (2, 1)]
@@ -35,22 +37,27 @@ VARIANTS = {
 
 
 def run_one(args) -> None:
-    """One training run; prints its result as a JSON line."""
+    """One training run; writes its result to <run work dir>/result.json."""
     import mmvididi  # noqa: F401
     from mmvididi.apis import (benchmark_config, loss_curve, motion_retrieval,
                                pretrain)
     variant = VARIANTS[args.variant]
     config = f'configs/synthetic_motion/vididi_{args.framework}_r3d_tiny.py'
+    work_dir = args.work_dir / run_name(args.framework, args.variant, args.seed)
     cfg = benchmark_config(
-        config, args.data_root,
-        args.work_dir / f'{args.framework}_{args.variant}_seed{args.seed}',
-        seed=args.seed, orders=variant.get('orders'),
+        config, args.data_root, work_dir,
+        seed=args.seed, orders=variant.get('orders'), max_epochs=args.epochs,
         cfg_options=variant.get('cfg_options'))
     runner = pretrain(cfg)
-    print(json.dumps(dict(
+    result = dict(
         framework=args.framework, variant=args.variant, seed=args.seed,
         final_loss=loss_curve(runner)[-1],
-        retrieval=motion_retrieval(runner.model, cfg, args.data_root))))
+        retrieval=motion_retrieval(runner.model, cfg, args.data_root))
+    (work_dir / 'result.json').write_text(json.dumps(result))
+
+
+def run_name(framework: str, variant: str, seed: int) -> str:
+    return f'{framework}_{variant}_seed{seed}'
 
 
 def mean_std(values) -> str:
@@ -85,6 +92,11 @@ def main() -> None:
     parser.add_argument('--schedules', nargs='+', choices=list(VARIANTS)[2:],
                         default=list(VARIANTS)[2:])
     parser.add_argument('--schedule-framework', default='simclr')
+    parser.add_argument('--epochs', type=int,
+                        help="pretraining epochs (default: the config's, 20)")
+    parser.add_argument('--jobs', type=int, default=1,
+                        help='runs at a time (each its own process; they can '
+                        'share one GPU)')
     parser.add_argument('--single', action='store_true', help=argparse.SUPPRESS)
     parser.add_argument('--framework', help=argparse.SUPPRESS)
     parser.add_argument('--variant', help=argparse.SUPPRESS)
@@ -107,28 +119,52 @@ def main() -> None:
     runs = [json.loads(line) for line in log.read_text().splitlines()] \
         if log.exists() else []
     done = {(r['framework'], r['variant'], r['seed']) for r in runs}
-    for i, (framework, variant, seed) in enumerate(plan):
-        if (framework, variant, seed) in done:
-            continue
-        print(f'[{i + 1}/{len(plan)}] {framework} {variant} seed {seed}',
-              flush=True)
-        result = subprocess.run(
-            [sys.executable, __file__, '--single', '--framework', framework,
-             '--variant', variant, '--seed', str(seed), '--work-dir',
-             str(args.work_dir), '--data-root', str(data_root)],
-            capture_output=True, text=True)
-        if result.returncode != 0:
-            raise SystemExit(result.stderr[-3000:])
-        run = json.loads(result.stdout.strip().splitlines()[-1])
-        runs.append(run)
-        with log.open('a') as f:
-            f.write(json.dumps(run) + '\n')
-        print(f'    R@1 order 1: '
-              f'{run["retrieval"]["order 1"]["R@1"]:.1f}, order 0: '
-              f'{run["retrieval"]["order 0"]["R@1"]:.1f}', flush=True)
+    todo = [run for run in plan if run not in done]
+    print(f'{len(plan) - len(todo)} of {len(plan)} runs done earlier; '
+          f'{len(todo)} to go, {args.jobs} at a time', flush=True)
+    # each run in its own process, output to <work-dir>/<run>.log
+    env = dict(os.environ)
+    if args.jobs > 1:  # share the cores between the runs
+        env.setdefault('OMP_NUM_THREADS',
+                       str(max(1, (os.cpu_count() or 1) // args.jobs)))
+    running, failed = {}, []
+    while todo or running:
+        while todo and len(running) < args.jobs:
+            framework, variant, seed = key = todo.pop(0)
+            name = run_name(*key)
+            with (args.work_dir / f'{name}.log').open('w') as output:
+                running[key] = subprocess.Popen(
+                    [sys.executable, __file__, '--single', '--framework',
+                     framework, '--variant', variant, '--seed', str(seed),
+                     '--work-dir', str(args.work_dir), '--data-root',
+                     str(data_root)] +
+                    (['--epochs', str(args.epochs)] if args.epochs else []),
+                    stdout=output, stderr=subprocess.STDOUT, env=env)
+        finished = [k for k, process in running.items()
+                    if process.poll() is not None]
+        if not finished:
+            time.sleep(1)
+        for key in finished:
+            name = run_name(*key)
+            result = args.work_dir / name / 'result.json'
+            if running.pop(key).returncode != 0 or not result.exists():
+                failed.append(name)
+                print(f'{name}: FAILED, see {args.work_dir / name}.log',
+                      flush=True)
+                continue
+            run = json.loads(result.read_text())
+            runs.append(run)
+            with log.open('a') as f:
+                f.write(json.dumps(run) + '\n')
+            print(f'{name}: R@1 order 1 '
+                  f'{run["retrieval"]["order 1"]["R@1"]:.1f}, order 0 '
+                  f'{run["retrieval"]["order 0"]["R@1"]:.1f}', flush=True)
     markdown = table(runs)
     (args.work_dir / 'results.md').write_text(markdown + '\n')
     print(markdown)
+    if failed:
+        raise SystemExit(f'{len(failed)} runs failed: {", ".join(failed)}; '
+                         'rerun the same command to retry them')
 
 
 if __name__ == '__main__':

@@ -1,0 +1,103 @@
+"""On a CUDA GPU: training from the configs, mixed precision and channels_last_3d
+change results by rounding only, derivatives on the device equal the host's.
+
+Skipped where no GPU is visible (CI has none); run on one with
+``python -m pytest tests/test_gpu.py``."""
+import math
+
+import pytest
+import torch
+from mmengine.optim import AmpOptimWrapper
+from mmengine.runner import Runner
+
+from mmvididi.models import ViDiDiDataPreprocessor
+from tests.test_data_preprocessor import batch
+from tests.test_vididi_recognizer import build, one_batch  # noqa: F401
+from tests.tiny_configs import FRAMEWORKS, tiny_config
+
+pytestmark = pytest.mark.skipif(not torch.cuda.is_available(),
+                                reason='needs a CUDA GPU; none is visible')
+
+
+@pytest.fixture
+def exact_float32():
+    """Plain float32 convolutions and products (no TF32) while a test runs."""
+    saved = torch.backends.cudnn.allow_tf32, torch.backends.cuda.matmul.allow_tf32
+    torch.backends.cudnn.allow_tf32 = torch.backends.cuda.matmul.allow_tf32 = False
+    yield
+    torch.backends.cudnn.allow_tf32, torch.backends.cuda.matmul.allow_tf32 = saved
+
+
+def loss_and_gradient(model, data: dict, amp: bool = False) -> tuple:
+    """The training loss of ``data`` and the flattened gradient of every
+    parameter, in float64."""
+    prepared = model.data_preprocessor(data, True)
+    dtype = next(model.parameters()).dtype
+    prepared['inputs'] = {o: x.to(dtype) for o, x in prepared['inputs'].items()}
+    with torch.autocast('cuda', dtype=torch.float16, enabled=amp):
+        loss = model(**prepared, mode='loss')
+    loss, _ = model.parse_losses(loss)
+    loss.backward()
+    gradient = torch.cat([p.grad.double().flatten()
+                          for p in model.parameters() if p.grad is not None])
+    return loss.item(), gradient
+
+
+@pytest.mark.parametrize('framework', FRAMEWORKS)
+def test_amp_and_channels_last_change_results_by_rounding_only(
+        framework, one_batch, video_dir, tmp_path, exact_float32):  # noqa: F811
+    """float32 (contiguous and channels_last_3d) and float16 autocast against
+    a float64 reference on the GPU, same weights, same batch, one pair."""
+    models = {name: build(framework, video_dir, tmp_path,
+                          channels_last=name == 'channels_last')
+              for name in ('float64', 'float32', 'channels_last', 'amp')}
+    state = models['float32'].state_dict()
+    results = {}
+    for name, model in models.items():
+        model.load_state_dict(state)
+        model.cuda()
+        if name == 'float64':
+            model.double()
+        model.active_pairs = [(0, 1)]
+        results[name] = loss_and_gradient(model, one_batch, amp=name == 'amp')
+    loss_ref, grad_ref = results['float64']
+
+    def error(grad):
+        return ((grad - grad_ref).norm() / grad_ref.norm()).item()
+
+    for name in ('float32', 'channels_last'):
+        loss, grad = results[name]
+        assert loss == pytest.approx(loss_ref, rel=1e-5), name
+        assert error(grad) < 1e-3, (name, error(grad))
+    loss, grad = results['amp']  # float16: 11 significant bits
+    assert loss == pytest.approx(loss_ref, rel=1e-2)
+    assert error(grad) < 5e-2, error(grad)
+
+
+def test_derivatives_on_the_gpu_equal_the_host_ones():
+    """uint8 frames to the GPU, differenced there == int16 host derivatives."""
+    preprocessor = ViDiDiDataPreprocessor(orders=(0, 1, 2)).cuda()
+    host = preprocessor(batch('host')[0])['inputs']
+    device = preprocessor(batch('device')[0])['inputs']
+    for order in (0, 1, 2):
+        assert device[order].is_cuda
+        torch.testing.assert_close(host[order], device[order], rtol=0, atol=0)
+
+
+@pytest.mark.parametrize('framework', FRAMEWORKS)
+@pytest.mark.parametrize('amp', [False, True], ids=['float32', 'amp'])
+def test_runner_trains_each_framework_on_the_gpu(framework, amp, video_dir,
+                                                 tmp_path):
+    """As tools/train.py [--amp]: from the config, on the GPU."""
+    cfg = tiny_config(f'vididi_{framework}_r3d_ucf101.py', video_dir, tmp_path)
+    if amp:
+        cfg.optim_wrapper.type = 'AmpOptimWrapper'
+        cfg.optim_wrapper.pop('max_consecutive')
+        cfg.optim_wrapper.loss_scale = 'dynamic'
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+
+    assert next(runner.model.parameters()).is_cuda
+    assert isinstance(runner.optim_wrapper, AmpOptimWrapper) == amp
+    losses = list(runner.message_hub.get_scalar('train/loss').data[0])
+    assert len(losses) == 4 and all(math.isfinite(x) for x in losses)
