@@ -83,7 +83,7 @@ def extract_features(model, cfg: Config,
     features, labels = [], []
     for batch in Runner.build_dataloader(loader_cfg):
         for sample in model.test_step(batch):
-            features.append(sample.feature)
+            features.append(sample.feature.cpu())  # labels are on the CPU
             labels.append(sample.gt_label.item())
     return torch.stack(features), torch.tensor(labels)
 

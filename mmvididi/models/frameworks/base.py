@@ -1,11 +1,26 @@
 """What a ViDiDi framework is: a loss between two branches of one shared encoder."""
-from typing import Callable, Dict
+from typing import Callable, Dict, Union
 
 import torch
 from mmengine.model import BaseModule
 from torch import nn
 
 Embed = Callable[[torch.Tensor], torch.Tensor]
+
+
+def loss_in_float32(loss_fn: Callable, *embeddings: torch.Tensor,
+                    **kwargs) -> Union[torch.Tensor, Dict[str, torch.Tensor]]:
+    """``loss_fn(*embeddings, **kwargs)`` with autocast off and the
+    embeddings in float32 at least (float64 stays float64).
+
+    Under mixed precision (``--amp``) the encoder runs in float16, but a loss
+    divides similarities by a temperature or squares covariances: in float16
+    (11 significant bits) that costs more than rounding, so the loss keeps
+    float32's 24 bits.
+    """
+    with torch.autocast(embeddings[0].device.type, enabled=False):
+        return loss_fn(*(z.to(torch.promote_types(z.dtype, torch.float32))
+                         for z in embeddings), **kwargs)
 
 
 class BaseFramework(BaseModule):

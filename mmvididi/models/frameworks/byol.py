@@ -6,7 +6,8 @@ import torch
 from mmaction.registry import MODELS
 from torch import nn
 
-from mmvididi.models.frameworks.base import BaseFramework, Embed
+from mmvididi.models.frameworks.base import (BaseFramework, Embed,
+                                             loss_in_float32)
 from mmvididi.models.losses import byol_loss
 
 
@@ -62,4 +63,5 @@ class BYOL(BaseFramework):
         p_a, p_b = self.predictor(embed(clips)).chunk(2)
         with torch.no_grad():
             t_a, t_b = self.target.neck(self.target.backbone(clips)).chunk(2)
-        return dict(loss=byol_loss(p_a, t_b) + byol_loss(p_b, t_a))
+        return dict(loss=loss_in_float32(byol_loss, p_a, t_b) +
+                    loss_in_float32(byol_loss, p_b, t_a))

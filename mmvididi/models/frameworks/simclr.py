@@ -4,7 +4,8 @@ from typing import Dict
 import torch
 from mmaction.registry import MODELS
 
-from mmvididi.models.frameworks.base import BaseFramework, Embed
+from mmvididi.models.frameworks.base import (BaseFramework, Embed,
+                                             loss_in_float32)
 from mmvididi.models.frameworks.gather import gather_batch
 from mmvididi.models.losses import nt_xent_loss
 
@@ -31,4 +32,5 @@ class SimCLR(BaseFramework):
             raise ValueError(
                 'SimCLR: a batch of one video has no negatives; use '
                 'train_dataloader.batch_size >= 2.')
-        return dict(loss=nt_xent_loss(z_a, z_b, self.temperature))
+        return dict(loss=loss_in_float32(nt_xent_loss, z_a, z_b,
+                                         temperature=self.temperature))

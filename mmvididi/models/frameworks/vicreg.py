@@ -4,7 +4,8 @@ from typing import Dict
 import torch
 from mmaction.registry import MODELS
 
-from mmvididi.models.frameworks.base import BaseFramework, Embed
+from mmvididi.models.frameworks.base import (BaseFramework, Embed,
+                                             loss_in_float32)
 from mmvididi.models.frameworks.gather import gather_batch
 from mmvididi.models.losses import vicreg_loss
 
@@ -34,4 +35,4 @@ class VICReg(BaseFramework):
             raise ValueError(
                 'VICReg: the variance of a batch of one video is undefined; '
                 'use train_dataloader.batch_size >= 2.')
-        return vicreg_loss(z_a, z_b, **self.weights)
+        return loss_in_float32(vicreg_loss, z_a, z_b, **self.weights)
