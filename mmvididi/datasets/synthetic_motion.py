@@ -44,7 +44,7 @@ class MotionDatasetSpec:
         distractors: static shapes on the background, (min, max).
         jitter: camera shake, max pixels a frame. Off by default: a 1-pixel
             shake draws every background edge into the derivatives as
-            strongly as the moving object (see docs/benchmark.md).
+            strongly as the moving object (see docs/motion_benchmark.md).
         noise: std of the per-frame pixel noise, grey levels.
         suffix: container (``.mp4``: H.264, ``.avi``: Xvid).
     """
