@@ -24,6 +24,13 @@ Each fix says what is broken and why; remove it when the pinned release fixes it
    the method references (they are class-level and restored on load). Loading
    stays ``weights_only=True``: ``getattr`` and every other callable remain
    refused, and checkpoints written without this fix need it too.
+5. mmaction2 1.2.0 imports its multimodal models (VindLU) from ``mmaction.models``
+   whenever ``transformers >= 4.28`` is installed, and they import names that
+   transformers 5 removed (``apply_chunking_to_forward`` from
+   ``transformers.modeling_utils``, seen with 5.17), so ``import mmaction.models``
+   fails wherever a current transformers is installed. With transformers >= 5 we
+   let mmaction register its placeholders for them instead, as it does when
+   transformers is missing. mmvididi uses no multimodal model.
 """
 import importlib.util
 import sys
@@ -70,6 +77,20 @@ def patch_missing_drn() -> bool:
     sys.modules[DRN_MODULE] = package
     sys.modules[f'{DRN_MODULE}.drn'] = module
     return True
+
+
+def skip_multimodal_models_on_transformers_5() -> bool:
+    """Keep ``import mmaction.models`` from importing VindLU if transformers >= 5
+    is installed; returns whether it did. Reads package metadata only: neither
+    transformers nor ``mmaction.models`` is imported."""
+    if 'mmaction.models' in sys.modules:
+        return False
+    from mmaction.utils import dependency
+    if dependency.WITH_MULTIMODAL and \
+            dependency.satisfy_requirement('transformers>=5.0.0'):
+        dependency.WITH_MULTIMODAL = False
+        return True
+    return False
 
 
 def silence_mmcv_lite_warning() -> None:
@@ -127,6 +148,7 @@ def allow_mmengine_checkpoints() -> None:
 def apply() -> None:
     """Apply every work-around; safe to call more than once."""
     patch_missing_drn()
+    skip_multimodal_models_on_transformers_5()
     silence_mmcv_lite_warning()
     patch_color_jitter_hue()
     allow_mmengine_checkpoints()

@@ -1,3 +1,5 @@
+import os
+import subprocess
 import sys
 
 import pytest
@@ -25,6 +27,26 @@ def test_apply_is_idempotent():
     compat.apply()
     assert compat.patch_missing_drn() is False
     assert sys.modules.get(compat.DRN_MODULE) is before
+
+
+def test_mmaction_models_imports_beside_transformers_5(tmp_path):
+    """A transformers 5 install (here a stand-in that must not be imported)
+    does not break ``import mmaction.models``: VindLU gets placeholders."""
+    (tmp_path / 'transformers').mkdir()
+    (tmp_path / 'transformers' / '__init__.py').write_text(
+        "raise ImportError('VindLU imported transformers 5')\n")
+    (tmp_path / 'transformers-5.17.0.dist-info').mkdir()
+    (tmp_path / 'transformers-5.17.0.dist-info' / 'METADATA').write_text(
+        'Metadata-Version: 2.1\nName: transformers\nVersion: 5.17.0\n')
+    script = ('import mmvididi, mmaction.models\n'
+              'from mmaction.registry import MODELS\n'
+              "assert 'VindLURetrieval' in MODELS.module_dict\n"
+              "assert 'ResNet3d' in MODELS.module_dict\n")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [str(tmp_path), os.environ.get('PYTHONPATH', '')]))
+    result = subprocess.run([sys.executable, '-c', script], env=env,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-2000:]
 
 
 def test_color_jitter_hue_works_on_numpy_2_for_negative_shifts():
