@@ -132,6 +132,7 @@ def main() -> None:
         while todo and len(running) < args.jobs:
             framework, variant, seed = key = todo.pop(0)
             name = run_name(*key)
+            (args.work_dir / name / 'result.json').unlink(missing_ok=True)
             with (args.work_dir / f'{name}.log').open('w') as output:
                 running[key] = subprocess.Popen(
                     [sys.executable, __file__, '--single', '--framework',
