@@ -3,9 +3,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from mmengine.registry import init_default_scope
+from mmengine.runner import Runner, set_random_seed
 
 import mmvididi  # noqa: F401  (compat fixes and registration, as in a config)
 from mmvididi.utils import write_video
+from tests.tiny_configs import tiny_config
 
 NUM_FRAMES, HEIGHT, WIDTH = 40, 64, 96
 
@@ -47,3 +50,14 @@ def video_dir(tmp_path_factory) -> Path:
         names.append(f'{name} {i // 2}')
     (root / 'train.txt').write_text('\n'.join(names) + '\n')
     return root
+
+
+@pytest.fixture(scope='module')
+def one_batch(video_dir, tmp_path_factory):
+    """One seeded training batch of 4 videos from the SimCLR config's
+    dataloader."""
+    cfg = tiny_config('vididi_simclr_r3d_ucf101.py', video_dir,
+                      tmp_path_factory.mktemp('work'), batch_size=4)
+    init_default_scope('mmaction')
+    set_random_seed(0)  # ColorJitter draws its order of operations when built
+    return next(iter(Runner.build_dataloader(cfg.train_dataloader, seed=0)))

@@ -12,8 +12,7 @@ from mmengine.runner import Runner
 
 from mmvididi.models import ViDiDiDataPreprocessor
 from tests.test_data_preprocessor import batch
-from tests.test_vididi_recognizer import build, one_batch  # noqa: F401
-from tests.tiny_configs import FRAMEWORKS, tiny_config
+from tests.tiny_configs import FRAMEWORKS, build_model, tiny_config
 
 pytestmark = pytest.mark.skipif(not torch.cuda.is_available(),
                                 reason='needs a CUDA GPU; none is visible')
@@ -45,11 +44,11 @@ def loss_and_gradient(model, data: dict, amp: bool = False) -> tuple:
 
 @pytest.mark.parametrize('framework', FRAMEWORKS)
 def test_amp_and_channels_last_change_results_by_rounding_only(
-        framework, one_batch, video_dir, tmp_path, exact_float32):  # noqa: F811
+        framework, one_batch, video_dir, tmp_path, exact_float32):
     """float32 (contiguous and channels_last_3d) and float16 autocast against
     a float64 reference on the GPU, same weights, same batch, one pair."""
-    models = {name: build(framework, video_dir, tmp_path,
-                          channels_last=name == 'channels_last')
+    models = {name: build_model(framework, video_dir, tmp_path,
+                                channels_last=name == 'channels_last')
               for name in ('float64', 'float32', 'channels_last', 'amp')}
     state = models['float32'].state_dict()
     results = {}

@@ -6,34 +6,14 @@ import torch
 from mmaction.registry import MODELS
 from mmengine.optim import OptimWrapper
 from mmengine.registry import init_default_scope
-from mmengine.runner import Runner, set_random_seed
 
-from tests.tiny_configs import FRAMEWORKS, tiny_config
-
-
-@pytest.fixture(scope='module')
-def one_batch(video_dir, tmp_path_factory):
-    """One training batch of 4 videos from the SimCLR config's dataloader."""
-    cfg = tiny_config('vididi_simclr_r3d_ucf101.py', video_dir,
-                      tmp_path_factory.mktemp('work'), batch_size=4)
-    init_default_scope('mmaction')
-    set_random_seed(0)  # ColorJitter draws its order of operations when built
-    return next(iter(Runner.build_dataloader(cfg.train_dataloader, seed=0)))
-
-
-def build(framework: str, video_dir, tmp_path, **model_options):
-    cfg = tiny_config(f'vididi_{framework}_r3d_ucf101.py', video_dir, tmp_path)
-    for key, value in model_options.items():  # replace, do not merge
-        cfg.model[key] = value
-    init_default_scope('mmaction')
-    torch.manual_seed(0)
-    return MODELS.build(cfg.model)
+from tests.tiny_configs import FRAMEWORKS, build_model, tiny_config
 
 
 @pytest.mark.parametrize('framework', FRAMEWORKS)
 def test_loss_decreases_on_a_repeated_batch(framework, one_batch, video_dir,
                                             tmp_path):
-    model = build(framework, video_dir, tmp_path)
+    model = build_model(framework, video_dir, tmp_path)
     optim = OptimWrapper(torch.optim.AdamW(model.parameters(), lr=2e-3))
     losses = [model.train_step(one_batch, optim)['loss'].item()
               for _ in range(12)]  # every pair at every step: comparable
@@ -44,7 +24,7 @@ def test_loss_decreases_on_a_repeated_batch(framework, one_batch, video_dir,
 @pytest.mark.parametrize('framework', FRAMEWORKS)
 def test_each_active_pair_feeds_view_1_and_view_2_in_its_orders(
         framework, one_batch, video_dir, tmp_path, monkeypatch):
-    model = build(framework, video_dir, tmp_path)
+    model = build_model(framework, video_dir, tmp_path)
     data = model.data_preprocessor(one_batch, True)
     seen = []
     monkeypatch.setattr(model.framework, 'loss', lambda embed, a, b: seen.append(
@@ -63,7 +43,7 @@ def test_each_active_pair_feeds_view_1_and_view_2_in_its_orders(
 
 def test_baseline_twin_trains_frames_against_frames(one_batch, video_dir,
                                                     tmp_path):
-    model = build('simclr', video_dir, tmp_path, orders=(0, ))
+    model = build_model('simclr', video_dir, tmp_path, orders=(0, ))
     assert model.pairs == [(0, 0)] and model.data_preprocessor.orders == (0, )
     data = model.data_preprocessor(one_batch, True)
     assert list(data['inputs']) == [0]
@@ -71,7 +51,7 @@ def test_baseline_twin_trains_frames_against_frames(one_batch, video_dir,
 
 
 def test_tensor_and_predict_modes(one_batch, video_dir, tmp_path):
-    model = build('simclr', video_dir, tmp_path).eval()
+    model = build_model('simclr', video_dir, tmp_path).eval()
     data = model.data_preprocessor(one_batch, False)
     with torch.no_grad():
         assert model(**data, mode='tensor').shape == (4, 32)
@@ -86,11 +66,11 @@ def test_tensor_and_predict_modes(one_batch, video_dir, tmp_path):
 ])
 def test_bad_pairs_are_refused_when_built(pairs, match, video_dir, tmp_path):
     with pytest.raises(ValueError, match=match):
-        build('simclr', video_dir, tmp_path, pairs=pairs)
+        build_model('simclr', video_dir, tmp_path, pairs=pairs)
 
 
 def test_one_view_is_refused(one_batch, video_dir, tmp_path):
-    model = build('simclr', video_dir, tmp_path)
+    model = build_model('simclr', video_dir, tmp_path)
     data = model.data_preprocessor(one_batch, True)
     data['inputs'] = {o: x[:, :1] for o, x in data['inputs'].items()}
     with pytest.raises(ValueError, match=r'MultiView\(num_views=2\)'):
@@ -98,7 +78,7 @@ def test_one_view_is_refused(one_batch, video_dir, tmp_path):
 
 
 def test_byol_target_follows_the_ema_rule(one_batch, video_dir, tmp_path):
-    model = build('byol', video_dir, tmp_path)
+    model = build_model('byol', video_dir, tmp_path)
     byol = model.framework
     online = dict(model.backbone.named_parameters(prefix='backbone'))
     online.update(model.neck.named_parameters(prefix='neck'))
@@ -134,7 +114,7 @@ def test_byol_target_follows_the_ema_rule(one_batch, video_dir, tmp_path):
 ])
 def test_other_mmaction_backbones_train(backbone, channels, one_batch,
                                         video_dir, tmp_path):
-    model = build('vicreg', video_dir, tmp_path, backbone=backbone,
+    model = build_model('vicreg', video_dir, tmp_path, backbone=backbone,
                   neck=dict(type='MLPProjector', in_channels=channels,
                             hidden_channels=32, out_channels=32, num_layers=3))
     optim = OptimWrapper(torch.optim.AdamW(model.parameters(), lr=1e-3))
@@ -157,9 +137,9 @@ def test_channels_last_changes_results_by_rounding_only(one_batch, video_dir,
     batch and on the order the CPU's kernels accumulate in: 6e-6 (contiguous)
     and 1.5e-5 (channels_last) here on this seeded batch, up to 7e-3 on others.
     Both layouts are bounded at 1e-3 of the float64 reference."""
-    standard = build('simclr', video_dir, tmp_path, channels_last=False)
-    fast = build('simclr', video_dir, tmp_path, channels_last=True)
-    exact = build('simclr', video_dir, tmp_path, channels_last=False).double()
+    standard = build_model('simclr', video_dir, tmp_path, channels_last=False)
+    fast = build_model('simclr', video_dir, tmp_path, channels_last=True)
+    exact = build_model('simclr', video_dir, tmp_path, channels_last=False).double()
     for model in (fast, exact):
         model.load_state_dict(standard.state_dict())
     assert fast.backbone.conv1.conv.weight.is_contiguous(

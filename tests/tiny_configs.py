@@ -1,7 +1,10 @@
 """The project's real configs, shrunk to run in seconds on a CPU."""
 from pathlib import Path
 
+import torch
+from mmaction.registry import MODELS
 from mmengine import Config
+from mmengine.registry import init_default_scope
 
 ROOT = Path(__file__).parents[1]
 FRAMEWORKS = ('simclr', 'byol', 'vicreg')
@@ -43,6 +46,18 @@ def tiny_config(config: str, video_dir: Path, work_dir: Path,
     cfg.default_hooks.logger.interval = 1
     cfg.default_hooks.checkpoint.update(interval=1, max_keep_ckpts=-1)
     return cfg
+
+
+def build_model(framework: str, video_dir: Path, work_dir: Path,
+                **model_options) -> torch.nn.Module:
+    """The tiny ``vididi_<framework>_r3d_ucf101.py`` model, seeded; each
+    ``model_options`` item replaces that key of ``cfg.model``."""
+    cfg = tiny_config(f'vididi_{framework}_r3d_ucf101.py', video_dir, work_dir)
+    for key, value in model_options.items():  # replace, do not merge
+        cfg.model[key] = value
+    init_default_scope('mmaction')
+    torch.manual_seed(0)
+    return MODELS.build(cfg.model)
 
 
 def tiny_retrieval_config(video_dir: Path, work_dir: Path, checkpoint: Path,
