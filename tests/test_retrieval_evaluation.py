@@ -8,7 +8,8 @@ from mmengine.registry import init_default_scope
 from mmengine.runner import Runner
 
 from mmvididi.evaluation import retrieval_recall
-from tests.tiny_configs import tiny_retrieval_config
+from mmvididi.utils import check_vididi_config
+from tests.tiny_configs import tiny_config, tiny_retrieval_config
 
 
 @pytest.fixture
@@ -71,3 +72,34 @@ def test_second_test_reads_the_cache_not_the_videos(retrieval_setup, monkeypatch
     torch.save(dict(state_dict={}), cfg.load_from)
     Runner.from_cfg(cfg).test()
     assert len(list(cache[0].parent.glob('*.pth'))) == 2
+
+
+def test_knn_monitor_reports_retrieval_while_pretraining(video_dir, tmp_path):
+    """configs/vididi_simclr_r3d_ucf101_knn.py: validation is retrieval of the
+    query videos among the gallery with the encoder being trained."""
+    cfg = tiny_config('vididi_simclr_r3d_ucf101_knn.py', video_dir, tmp_path)
+    lines = (video_dir / 'train.txt').read_text().splitlines()
+    query = tmp_path / 'query.txt'
+    query.write_text('\n'.join(lines[::2]) + '\n')
+    loader = cfg.val_dataloader
+    loader.update(batch_size=2, num_workers=0, persistent_workers=False)
+    loader.dataset.update(query_ann_file=str(query),
+                          gallery_ann_file=str(video_dir / 'train.txt'),
+                          data_prefix=dict(video=str(video_dir)))
+    for transform in loader.dataset.pipeline:
+        if transform.type == 'SampleFrames':
+            transform.clip_len = 4
+        if transform.type == 'Resize':
+            transform.scale = (-1, 32)
+        if transform.type == 'CenterCrop':
+            transform.crop_size = 32
+    cfg.train_cfg.val_interval = 1
+    check_vididi_config(cfg)
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+
+    recall = runner.message_hub.get_scalar('val/retrieval/R@1').data[0]
+    assert len(recall) == 2  # one validation an epoch
+    assert all(r == 100.0 for r in recall)  # each query is in the gallery
+    assert runner.message_hub.get_scalar('val/retrieval/R@10').current() == 100.0
+    assert list(tmp_path.glob('best_retrieval_R@1_epoch_*.pth'))
