@@ -89,8 +89,9 @@ def main() -> None:
     parser.add_argument('--frameworks', nargs='+',
                         default=['simclr', 'byol', 'vicreg'])
     parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
-    parser.add_argument('--schedules', nargs='+', choices=list(VARIANTS)[2:],
-                        default=list(VARIANTS)[2:])
+    parser.add_argument('--schedules', nargs='*', choices=list(VARIANTS)[2:],
+                        default=list(VARIANTS)[2:],
+                        help='for --schedule-framework; none: skip them')
     parser.add_argument('--schedule-framework', default='simclr')
     parser.add_argument('--epochs', type=int,
                         help="pretraining epochs (default: the config's, 20)")
