@@ -1,38 +1,12 @@
-# Video retrieval on HMDB51 split 1: the test videos are the queries, the train videos
-# the gallery; a video's feature is the mean over 10 clips of T frames (centre crop)
-# of the pooled backbone features. Other splits: --cfg-options
+# Video retrieval on HMDB51 split 1: the test videos are the queries, the train
+# videos the gallery. Other splits: --cfg-options
 # test_dataloader.dataset.query_ann_file=... gallery_ann_file=...
-data_root = 'data/hmdb51/videos'
-clip_len = 16
-frame_interval = 2
+_base_ = ['./video_retrieval.py']
 
-retrieval_pipeline = [
-    dict(type='SafeDecordInit'),
-    dict(
-        type='SampleFrames',
-        clip_len=clip_len,
-        frame_interval=frame_interval,
-        num_clips=10,
-        test_mode=True),
-    dict(type='ExactVideoDecode'),
-    dict(type='Resize', scale=(-1, 128)),
-    dict(type='CenterCrop', crop_size=112),
-    dict(type='TemporalDerivative', orders=(0, ), compute_on='device'),
-    dict(
-        type='PackActionInputs',
-        meta_keys=('derivative_orders', 'retrieval_role')),
-]
+data_root = 'data/hmdb51/videos'
+
 test_dataloader = dict(
-    batch_size=4,
-    num_workers=8,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
-        type='VideoRetrievalDataset',
         query_ann_file='data/hmdb51/hmdb51_val_split_1_videos.txt',
         gallery_ann_file='data/hmdb51/hmdb51_train_split_1_videos.txt',
-        data_prefix=dict(video=data_root),
-        pipeline=retrieval_pipeline))
-test_evaluator = dict(type='VideoRetrievalMetric', topk=(1, 5, 10, 20, 50))
-# saves the features: a second test of the same weights does not decode again
-test_cfg = dict(type='FeatureCacheTestLoop')
+        data_prefix=dict(video=data_root)))
