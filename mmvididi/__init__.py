@@ -8,7 +8,8 @@ from mmvididi import compat
 
 compat.apply()
 
-from mmvididi import datasets, engine, models  # noqa: E402,F401  (registration)
+from mmvididi import (datasets, engine,  # noqa: E402,F401  (registration)
+                      models)
 from mmvididi.utils import checkpoint_loading  # noqa: E402,F401  (loaders)
 from mmvididi.version import __version__  # noqa: E402
 

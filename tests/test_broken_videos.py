@@ -7,8 +7,8 @@ from mmengine.registry import init_default_scope
 from mmengine.runner import Runner
 
 from mmvididi.datasets import SafeDecordInit, SkipBrokenVideoDataset
-from mmvididi.datasets.split_files import SplitFileError
 from mmvididi.utils import write_video
+from mmvididi.utils.annotation_files import SplitFileError
 from tests.conftest import moving_frames
 from tests.tiny_configs import tiny_config
 

@@ -4,7 +4,8 @@ import pytest
 import torch
 
 from mmvididi.models.losses import byol_loss, nt_xent_loss, vicreg_loss
-from tests.references import byol_reference, nt_xent_reference, vicreg_reference
+from tests.references import (byol_reference, nt_xent_reference,
+                              vicreg_reference)
 
 
 def embeddings(seed: int, num: int = 6, dim: int = 5):

@@ -7,8 +7,8 @@ import pytest
 
 from mmvididi.apis import (benchmark_config, loss_curve, motion_retrieval,
                            pretrain)
-from mmvididi.datasets.synthetic_motion import (MotionDatasetSpec,
-                                                generate_motion_dataset)
+from mmvididi.data_preparation.synthetic_motion import (
+    MotionDatasetSpec, generate_motion_dataset)
 from mmvididi.engine import ProgressBarHook
 from tests.tiny_configs import ROOT
 

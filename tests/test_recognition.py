@@ -8,7 +8,7 @@ from mmaction.registry import MODELS
 from mmengine.registry import init_default_scope
 from mmengine.runner import Runner
 
-from tests.tiny_configs import (ROOT, tiny_config, tiny_recognition_config)
+from tests.tiny_configs import ROOT, tiny_config, tiny_recognition_config
 
 
 @pytest.fixture(scope='module')

@@ -5,10 +5,13 @@ from pathlib import Path
 
 import pytest
 
-from mmvididi.datasets.split_files import (SplitFileError, hmdb51_classes,
-                                           hmdb51_split, kinetics_classes,
-                                           kinetics_list, read_ucf101_classes,
-                                           ucf101_split)
+from mmvididi.data_preparation.split_files import (SplitFileError,
+                                                   hmdb51_classes,
+                                                   hmdb51_split,
+                                                   kinetics_classes,
+                                                   kinetics_list,
+                                                   read_ucf101_classes,
+                                                   ucf101_split)
 
 DATA = Path(__file__).parent / 'data'
 UCF = DATA / 'ucf101' / 'ucfTrainTestlist'

@@ -7,9 +7,8 @@ import pytest
 from mmaction.datasets import VideoDataset
 from mmengine.registry import init_default_scope
 
-from mmvididi.datasets.synthetic_motion import (MotionDatasetSpec,
-                                                generate_motion_dataset,
-                                                render_video)
+from mmvididi.data_preparation.synthetic_motion import (
+    MotionDatasetSpec, generate_motion_dataset, render_video)
 from tests.tiny_configs import ROOT
 
 CLEAN = dict(distractors=(0, 0), noise=0.0, jitter=0)

@@ -115,8 +115,9 @@ def test_byol_target_follows_the_ema_rule(one_batch, video_dir, tmp_path):
 def test_other_mmaction_backbones_train(backbone, channels, one_batch,
                                         video_dir, tmp_path):
     model = build_model('vicreg', video_dir, tmp_path, backbone=backbone,
-                  neck=dict(type='MLPProjector', in_channels=channels,
-                            hidden_channels=32, out_channels=32, num_layers=3))
+                        neck=dict(type='MLPProjector', in_channels=channels,
+                                  hidden_channels=32, out_channels=32,
+                                  num_layers=3))
     optim = OptimWrapper(torch.optim.AdamW(model.parameters(), lr=1e-3))
     assert torch.isfinite(model.train_step(one_batch, optim)['loss'])
 
@@ -156,6 +157,7 @@ def test_channels_last_changes_results_by_rounding_only(one_batch, video_dir,
     (loss_std, grad_std), (loss_fast, grad_fast), (loss_ref, grad_ref) = results
     assert loss_fast == pytest.approx(loss_ref, rel=1e-5)
     assert loss_std == pytest.approx(loss_ref, rel=1e-5)
+
     def error(grad):
         return ((grad - grad_ref).norm() / grad_ref.norm()).item()
 

@@ -27,7 +27,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import mmvididi  # noqa: E402,F401
 from mmvididi.apis import (benchmark_config, loss_curve,  # noqa: E402
                            motion_retrieval, pretrain)
-from mmvididi.datasets.synthetic_motion import (  # noqa: E402
+from mmvididi.data_preparation.synthetic_motion import (  # noqa: E402
     MotionDatasetSpec, generate_motion_dataset)
 from mmvididi.engine import ProgressBarHook  # noqa: E402
 

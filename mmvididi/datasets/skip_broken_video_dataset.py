@@ -13,7 +13,7 @@ from mmaction.registry import DATASETS
 from mmengine.fileio import list_from_file
 from mmengine.logging import print_log
 
-from mmvididi.datasets.split_files import SplitFileError
+from mmvididi.utils.annotation_files import SplitFileError
 
 
 def _remove(path: str) -> None:

@@ -1,6 +1,6 @@
 from mmvididi.engine.feature_cache_test_loop import FeatureCacheTestLoop
 from mmvididi.engine.hooks import (BrokenVideoHook, OrderPairScheduleHook,
-                                  ProgressBarHook, TargetMomentumHook)
+                                   ProgressBarHook, TargetMomentumHook)
 from mmvididi.engine.optim import SkipNonFiniteOptimWrapper
 from mmvididi.engine.pair_schedule import BalancedPairSchedule
 

@@ -107,8 +107,8 @@ def main() -> None:
     if args.single:
         return run_one(args)
 
-    from mmvididi.datasets.synthetic_motion import (MotionDatasetSpec,
-                                                    generate_motion_dataset)
+    from mmvididi.data_preparation.synthetic_motion import (
+        MotionDatasetSpec, generate_motion_dataset)
     data_root = args.work_dir / 'synthetic_motion'
     if not (data_root / 'test_videos.txt').exists():
         generate_motion_dataset(data_root, MotionDatasetSpec(), seed=0)

@@ -10,8 +10,8 @@ are left out.
 import argparse
 from pathlib import Path
 
-from mmvididi.datasets.split_files import (hmdb51_classes, hmdb51_split,
-                                           write_lines, write_video_list)
+from mmvididi.data_preparation.split_files import hmdb51_classes, hmdb51_split
+from mmvididi.utils.annotation_files import write_lines, write_video_list
 
 
 def main() -> None:

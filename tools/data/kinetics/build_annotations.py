@@ -14,8 +14,9 @@ order) and ``label_map.txt``. With ``--video-root``, videos not found below
 import argparse
 from pathlib import Path
 
-from mmvididi.datasets.split_files import (kinetics_classes, kinetics_list,
-                                           write_lines, write_video_list)
+from mmvididi.data_preparation.split_files import (kinetics_classes,
+                                                   kinetics_list)
+from mmvididi.utils.annotation_files import write_lines, write_video_list
 
 SUBSETS = (('train', 'train.csv'), ('val', 'validate.csv'))
 

@@ -13,8 +13,8 @@ random. The same seed gives the same files.
 import argparse
 from pathlib import Path
 
-from mmvididi.datasets.synthetic_motion import (DYNAMICS, MotionDatasetSpec,
-                                                generate_motion_dataset)
+from mmvididi.data_preparation.synthetic_motion import (
+    DYNAMICS, MotionDatasetSpec, generate_motion_dataset)
 
 
 def main() -> None:

@@ -9,8 +9,9 @@ labels 0-100 in classInd.txt order) and ``label_map.txt``.
 import argparse
 from pathlib import Path
 
-from mmvididi.datasets.split_files import (read_ucf101_classes, ucf101_split,
-                                           write_lines, write_video_list)
+from mmvididi.data_preparation.split_files import (read_ucf101_classes,
+                                                   ucf101_split)
+from mmvididi.utils.annotation_files import write_lines, write_video_list
 
 
 def main() -> None:
@@ -24,7 +25,7 @@ def main() -> None:
     args = parser.parse_args()
 
     write_lines(args.out_dir / 'label_map.txt',
-                    read_ucf101_classes(args.split_dir / 'classInd.txt'))
+                read_ucf101_classes(args.split_dir / 'classInd.txt'))
     for split in args.splits:
         train, test = ucf101_split(args.split_dir, split)
         for subset, videos in (('train', train), ('val', test)):

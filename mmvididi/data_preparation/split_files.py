@@ -7,18 +7,9 @@ line they do not understand, so that a bad annotation stops a run at start.
 """
 import csv
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
-PathLike = Union[str, Path]
-#: (video path relative to the video root, label); label -1 when unlabelled.
-VideoList = List[Tuple[str, int]]
-
-
-class SplitFileError(ValueError):
-    """A line of an official split or annotation file is malformed."""
-
-    def __init__(self, path: PathLike, line_no: int, message: str) -> None:
-        super().__init__(f'{path}:{line_no}: {message}')
+from mmvididi.utils.annotation_files import PathLike, SplitFileError, VideoList
 
 
 def _lines(path: PathLike) -> Iterator[Tuple[int, List[str]]]:
@@ -27,19 +18,6 @@ def _lines(path: PathLike) -> Iterator[Tuple[int, List[str]]]:
         for line_no, line in enumerate(f, start=1):
             if line.strip():
                 yield line_no, line.split()
-
-
-def write_video_list(path: PathLike, videos: VideoList) -> Path:
-    """Write a VideoDataset annotation file: ``<path> <label>`` a line."""
-    return write_lines(path, [f'{video} {label}' for video, label in videos])
-
-
-def write_lines(path: PathLike, lines: Sequence[str]) -> Path:
-    """Write one string a line, e.g. a label map: class names in label order."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(''.join(f'{line}\n' for line in lines))
-    return path
 
 
 # ---------------------------------------------------------------- UCF101 ----

@@ -17,7 +17,7 @@ from typing import Callable, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from mmvididi.datasets.split_files import write_lines, write_video_list
+from mmvididi.utils.annotation_files import write_lines, write_video_list
 from mmvididi.utils.video_io import write_video
 
 DIRECTIONS = {'right': (1, 0), 'left': (-1, 0), 'down': (0, 1), 'up': (0, -1),
