@@ -9,7 +9,7 @@ from mmvididi import compat
 compat.apply()
 
 from mmvididi import (datasets, engine,  # noqa: E402,F401  (registration)
-                      models)
+                      evaluation, models)
 from mmvididi.utils import checkpoint_loading  # noqa: E402,F401  (loaders)
 from mmvididi.version import __version__  # noqa: E402
 
