@@ -53,6 +53,55 @@ def test_retrieval_metric_equals_a_direct_computation(retrieval_setup):
     assert metrics['retrieval/R@1'] == 100.0
 
 
+def test_per_order_retrieval_through_the_runner(retrieval_setup):
+    """feature_orders=(0, 1) and the metric's orders=(0, 1): one set of keys
+    per order and for both, each equal to R@k on those blocks of the
+    model.predict features, computed by hand."""
+    cfg, _ = retrieval_setup
+    dataset = cfg.test_dataloader.dataset
+    gallery = Path(dataset.gallery_ann_file).with_name('other_videos.txt')
+    lines = Path(dataset.gallery_ann_file).read_text().splitlines()
+    gallery.write_text('\n'.join(lines[1::2]) + '\n')  # not the queries
+    dataset.gallery_ann_file = str(gallery)
+    cfg.model.feature_orders = (0, 1)
+    for transform in cfg.test_dataloader.dataset.pipeline:
+        if transform.type == 'SampleFrames':
+            transform.clip_len += 1  # T + max(orders) frames
+        if transform.type == 'TemporalDerivative':
+            transform.orders = (0, 1)
+    cfg.test_evaluator = dict(type='VideoRetrievalMetric', topk=(1, 2),
+                              orders=(0, 1))
+    cfg.test_cfg = dict(type='TestLoop')
+    torch.manual_seed(0)
+    model = MODELS.build(cfg.model)
+    torch.save(dict(state_dict=model.state_dict()), cfg.load_from)
+    metrics = Runner.from_cfg(cfg).test()
+    assert list(metrics) == [f'retrieval/{group}/R@{k}'
+                             for group in ('order0', 'order1', 'orders0+1')
+                             for k in (1, 2)]
+
+    loader = Runner.build_dataloader(cfg.test_dataloader)
+    model.eval()
+    parts = {'query': ([], []), 'gallery': ([], [])}
+    with torch.no_grad():
+        for batch in loader:
+            for sample in model.test_step(batch):
+                features, labels = parts[sample.retrieval_role]
+                features.append(sample.feature)
+                labels.append(sample.gt_label.item())
+    (query, query_labels), (gallery, gallery_labels) = (
+        (torch.stack(f), torch.tensor(labels)) for f, labels in parts.values())
+    width = query.shape[1] // 2
+    assert width == 64  # the thin R3D-18's channels, one block per order
+    for group, columns in (('order0', slice(0, width)),
+                           ('order1', slice(width, None)),
+                           ('orders0+1', slice(None))):
+        expected = retrieval_recall(query[:, columns], query_labels,
+                                    gallery[:, columns], gallery_labels, (1, 2))
+        for k, value in expected.items():
+            assert metrics[f'retrieval/{group}/{k}'] == pytest.approx(value)
+
+
 def test_second_test_reads_the_cache_not_the_videos(retrieval_setup, monkeypatch):
     cfg, _ = retrieval_setup
     first = Runner.from_cfg(cfg).test()

@@ -1,4 +1,5 @@
 from mmvididi.evaluation.retrieval import retrieval_recall
-from mmvididi.evaluation.video_retrieval_metric import VideoRetrievalMetric
+from mmvididi.evaluation.video_retrieval_metric import (VideoRetrievalMetric,
+                                                        feature_group_name)
 
-__all__ = ['VideoRetrievalMetric', 'retrieval_recall']
+__all__ = ['VideoRetrievalMetric', 'feature_group_name', 'retrieval_recall']
