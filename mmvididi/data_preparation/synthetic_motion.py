@@ -1,22 +1,50 @@
-"""Synthetic motion videos: the label is the motion, appearance is random.
+"""Synthetic motion videos: the label is the motion, everything else is random.
 
-Each video shows one object moving over a textured background, with static
-distractor shapes and camera jitter. The class is the object's motion: its
-direction and whether it moves at constant speed or accelerates from rest. The
-background texture, object shape, size, colour and texture, the distractors,
-the starting point and speed and the jitter are drawn at random for every
-video and carry no information about the class, so an encoder that separates
-these videos by class has learned motion, not appearance.
+Each video shows one target object travelling through a scene; the class is
+the target's motion: its direction and whether it moves at constant speed or
+accelerates from rest. Everything else is drawn at random for every video,
+independently of the class, so an encoder that separates these videos by
+class has learned motion, not appearance.
+
+The realistic renderer (the default) films the scene with a moving camera
+(``camera.CameraMotion``: pan, zoom, roll, hand-held shake; a named ladder in
+``CAMERA_PRESETS``), over backgrounds and object textures cropped from
+photographs (``textures``), with targets and distractors that deform or
+articulate (``movers``), distractors that wander on their own, lighting
+flicker, sensor noise and H.264 compression at a chosen CRF with B-frames.
+
+No label leak. The target moves on a torus: its position is a lattice of
+copies with the period of the view plus half the object (``render_scene``), and its
+start is uniform over one period, so at every frame the target's position, as
+well as its appearance, the camera and the distractors, has the same
+distribution for every class: a single frame says nothing about the class,
+only how frames change does (``tests/test_synthetic_motion.py`` checks it with
+a frame-only classifier). A target that leaves the view on one side is
+followed by its copy entering on the other, as if the world were a wrapped
+strip; the period leaves room for half the object, so a static view always
+shows some of it, and at most two partial copies. The first benchmark's
+generator (``renderer='legacy'``, ``MotionDatasetSpec.preset('legacy')``,
+kept bit for bit to reproduce the
+published tables) placed the whole path inside the frame, so that an early
+frame told the direction from where the object was.
 
 Deterministic from a seed: video ``i`` of a split is drawn from
 ``default_rng([seed, split_index, i])``.
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, List, Optional, Sequence, Tuple
 
+import cv2
 import numpy as np
 
+from mmvididi.data_preparation.camera import (CAMERA_PRESETS, CameraMotion,
+                                              apply, camera_path, invert,
+                                              smooth_noise, view_bounds)
+from mmvididi.data_preparation.movers import (MOVER_KINDS, SHAPES, Mover,
+                                              blend, draw_mover)
+from mmvididi.data_preparation.textures import (TEXTURE_SOURCES, load_photos,
+                                                procedural_texture, texture)
 from mmvididi.utils.annotation_files import write_lines, write_video_list
 from mmvididi.utils.video_io import write_video
 
@@ -24,29 +52,55 @@ DIRECTIONS = {'right': (1, 0), 'left': (-1, 0), 'down': (0, 1), 'up': (0, -1),
               'down-right': (1, 1), 'up-left': (-1, -1), 'down-left': (-1, 1),
               'up-right': (1, -1)}
 DYNAMICS = ('constant', 'accelerating')
-SHAPES = ('square', 'disk', 'triangle', 'ring', 'cross')
-TEXTURES = ('noise', 'stripes', 'checker', 'gradient', 'blobs')
+RENDERERS = ('realistic', 'legacy')
+#: Named specs: the camera ladder (realistic renderer, the camera alone
+#: varies) and ``'legacy'``, the first benchmark.
+PRESETS = (*CAMERA_PRESETS, 'legacy')
+DEFAULT_CAMERA = 'handheld'
+
+#: What the legacy renderer draws; it has nothing else.
+LEGACY = dict(renderer='legacy', camera=CAMERA_PRESETS['static'],
+              texture_source='procedural', movers=('shape', ), deformation=0.0,
+              distractor_motion=0.0, flicker=0.0, crf=None, bframes=None,
+              bitrate=None)
 
 
 @dataclass
 class MotionDatasetSpec:
-    """Size and difficulty of a synthetic motion dataset.
+    """Size, look and difficulty of a synthetic motion dataset.
+
+    The default is the realistic benchmark at the ``'handheld'`` camera level;
+    ``MotionDatasetSpec.preset(name)`` gives the other rungs of the camera
+    ladder and the first, static benchmark (``'legacy'``).
 
     Attributes:
         directions: how many of ``DIRECTIONS`` (4: axis-aligned, 8: diagonals
             too).
         dynamics: which of ``DYNAMICS``; classes = directions x dynamics.
         train_per_class, test_per_class: videos per class and split.
-        num_frames, size: frames and ``(height, width)`` of each video.
-        travel: distance the object covers over the video, in frame sizes,
-            (min, max); sets the speed.
-        object_size: object side in pixels, (min, max).
-        distractors: static shapes on the background, (min, max).
-        jitter: camera shake, max pixels a frame. Off by default: a 1-pixel
-            shake draws every background edge into the derivatives as
-            strongly as the moving object (see docs/motion_benchmark.md).
-        noise: std of the per-frame pixel noise, grey levels.
-        suffix: container (``.mp4``: H.264, ``.avi``: Xvid).
+        num_frames, size: frames and ``(height, width)`` of each video
+            (even numbers, for H.264's 4:2:0).
+        travel: distance the target covers over the video, in frame sides
+            (the shorter side), (min, max); sets the speed.
+        object_size: side of the target and distractors, in frame sides,
+            (min, max).
+        distractors: other objects in the scene, (min, max).
+        camera: the camera motion's strengths (``CAMERA_PRESETS``).
+        texture_source: ``'photos'`` (needs scikit-image), ``'synthetic'``
+            (1/f noise) or ``'procedural'`` (patterns); see ``textures``.
+        movers: the object kinds drawn (``MOVER_KINDS``).
+        deformation: strength of wobble, swing, breathing and spin (0: rigid).
+        distractor_motion: how far a distractor travels over the clip, at
+            most, in frame sides (random direction, with a smooth wander).
+        flicker: lighting flicker, std of the log of the global gain.
+        noise: std of the per-frame sensor noise, grey levels.
+        crf: H.264 constant rate factor (None: the encoder's default, 23).
+        bframes: H.264 B-frames (None: the encoder's default, 3).
+        bitrate: H.264 target bit rate, e.g. ``'100k'``, instead of ``crf``.
+        suffix: container (``.mp4``: H.264, ``.avi``: Xvid, ``.mkv``: FFV1);
+            ``crf``, ``bframes`` and ``bitrate`` apply to ``.mp4``.
+        renderer: ``'realistic'`` or ``'legacy'`` (the first benchmark; it
+            has no camera motion, deformation, flicker or photos).
     """
 
     directions: int = 4
@@ -56,11 +110,20 @@ class MotionDatasetSpec:
     num_frames: int = 32
     size: Tuple[int, int] = (64, 64)
     travel: Tuple[float, float] = (0.6, 0.9)
-    object_size: Tuple[int, int] = (16, 24)
+    object_size: Tuple[float, float] = (0.25, 0.375)
     distractors: Tuple[int, int] = (1, 3)
-    jitter: int = 0
+    camera: CameraMotion = CAMERA_PRESETS[DEFAULT_CAMERA]
+    texture_source: str = 'photos'
+    movers: Sequence[str] = MOVER_KINDS
+    deformation: float = 1.0
+    distractor_motion: float = 0.2
+    flicker: float = 0.04
     noise: float = 3.0
+    crf: Optional[int] = 23
+    bframes: Optional[int] = 2
+    bitrate: Optional[str] = None
     suffix: str = '.mp4'
+    renderer: str = 'realistic'
     classes: List[str] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -69,40 +132,211 @@ class MotionDatasetSpec:
         unknown = set(self.dynamics) - set(DYNAMICS)
         if unknown or not self.dynamics:
             raise ValueError(f'dynamics={self.dynamics}: choose from {DYNAMICS}.')
+        if self.texture_source not in TEXTURE_SOURCES:
+            raise ValueError(f'texture_source={self.texture_source!r}: choose '
+                             f'from {TEXTURE_SOURCES}.')
+        self.movers = tuple(self.movers)
+        unknown = set(self.movers) - set(MOVER_KINDS)
+        if unknown or not self.movers:
+            raise ValueError(f'movers={self.movers}: choose from {MOVER_KINDS}.')
+        if self.renderer not in RENDERERS:
+            raise ValueError(f'renderer={self.renderer!r}: choose from '
+                             f'{RENDERERS}.')
+        height, width = self.size
+        if height % 2 or width % 2 or min(height, width) < 16:
+            raise ValueError(f'size={self.size}: use even sides of at least '
+                             '16 pixels.')
+        if self.crf is not None and self.bitrate is not None:
+            raise ValueError('crf and bitrate both set: choose one rate '
+                             'control.')
+        if self.renderer == 'legacy':
+            different = [name for name, value in LEGACY.items()
+                         if getattr(self, name) != value
+                         and name not in ('crf', 'bframes', 'bitrate')]
+            if different:
+                raise ValueError(
+                    f"renderer='legacy' has no {', '.join(different)}: leave "
+                    "them at MotionDatasetSpec.preset('legacy')'s values or "
+                    "use renderer='realistic'.")
         names = list(DIRECTIONS)[:self.directions]
         self.classes = [f'{d}_{k}' for d in names for k in self.dynamics]
 
+    @classmethod
+    def preset(cls, name: str, **overrides) -> 'MotionDatasetSpec':
+        """A named spec (``PRESETS``), with ``overrides`` of its fields.
 
-def _texture(rng: np.random.Generator, height: int, width: int) -> np.ndarray:
-    """A random ``(H, W, 3)`` float texture in 0..255."""
-    kind = TEXTURES[rng.integers(len(TEXTURES))]
-    y, x = np.mgrid[0:height, 0:width].astype(np.float32)
-    base, other = rng.uniform(0, 255, 3), rng.uniform(0, 255, 3)
-    if kind == 'noise':
-        amount = rng.uniform(10, 60)
-        return base + rng.normal(0, amount, (height, width, 3))
-    if kind == 'stripes':
-        angle, period = rng.uniform(0, np.pi), rng.uniform(4, 16)
-        phase = (x * np.cos(angle) + y * np.sin(angle)) / period
-        mix = (np.sin(2 * np.pi * phase) > 0).astype(np.float32)
-    elif kind == 'checker':
-        cell = rng.integers(4, 12)
-        mix = ((x // cell + y // cell) % 2).astype(np.float32)
-    elif kind == 'gradient':
+        ``'static'``, ``'mild'``, ``'handheld'`` (the default spec) and
+        ``'strong'`` are the realistic benchmark with that camera
+        (``CAMERA_PRESETS``); ``'legacy'`` is the first benchmark, bit for
+        bit (64 x 64, static camera, procedural textures, rigid shapes).
+        """
+        if name == 'legacy':
+            base = dict(LEGACY)
+        elif name in CAMERA_PRESETS:
+            base = dict(camera=CAMERA_PRESETS[name])
+        else:
+            raise ValueError(f'preset {name!r}: choose from {PRESETS}.')
+        return cls(**{**base, **overrides})
+
+    def encoder_options(self) -> dict:
+        """PyAV encoder options of ``write_video`` for this spec."""
+        if self.suffix != '.mp4':
+            return {}
+        options = {}
+        if self.crf is not None:
+            options['crf'] = str(self.crf)
+        if self.bitrate is not None:
+            options['b'] = str(self.bitrate)
+        if self.bframes is not None:
+            options['bf'] = str(self.bframes)
+        return options
+
+    def replace(self, **changes) -> 'MotionDatasetSpec':
+        """A copy with ``changes`` (``dataclasses.replace``)."""
+        return replace(self, **changes)
+
+
+@dataclass
+class RenderedVideo:
+    """One rendered video and its ground truth.
+
+    Attributes:
+        frames: ``(T, H, W, 3)`` uint8 RGB, before encoding.
+        path: ``(T, 2)`` target position, x and y in world pixels, unwrapped
+            (realistic: its centre; legacy: its top-left corner in the frame).
+        view_path: ``(T, 2)`` the target's centre in view pixels, of the copy
+            nearest the view's centre.
+        camera: ``(T, 2, 3)`` affine maps from view to world pixels.
+        distractor_paths: each distractor's ``(T, 2)`` centre, world pixels.
+    """
+
+    frames: np.ndarray
+    path: np.ndarray
+    view_path: np.ndarray
+    camera: np.ndarray
+    distractor_paths: List[np.ndarray]
+
+
+def _class_motion(spec: MotionDatasetSpec,
+                  label: int) -> Tuple[np.ndarray, str]:
+    """The unit direction vector and dynamics of class ``label``."""
+    direction_name, dynamics = spec.classes[label].rsplit('_', 1)
+    direction = np.array(DIRECTIONS[direction_name], np.float32)
+    return direction / np.linalg.norm(direction), dynamics
+
+
+def _covered(spec: MotionDatasetSpec, dynamics: str,
+             travel: float) -> np.ndarray:
+    """Distance covered by each frame: linear or quadratic in time."""
+    t = np.arange(spec.num_frames, dtype=np.float32)
+    fraction = t / (spec.num_frames - 1)
+    return travel * (fraction if dynamics == 'constant' else fraction**2)
+
+
+def render_scene(rng: np.random.Generator, spec: MotionDatasetSpec,
+                 label: int) -> RenderedVideo:
+    """One video of class ``label``, with its ground truth."""
+    if spec.renderer == 'legacy':
+        return _render_legacy(rng, spec, label)
+    height, width = spec.size
+    side = min(height, width)
+    frames_n = spec.num_frames
+    if spec.texture_source == 'photos':
+        load_photos()  # fail before drawing anything
+
+    def draw_texture(h: int, w: int) -> np.ndarray:
+        return texture(rng, spec.texture_source, h, w)
+
+    camera = camera_path(rng, spec.camera, frames_n, spec.size)
+    origin, (canvas_w, canvas_h) = view_bounds(camera, spec.size)
+    background = draw_texture(canvas_h, canvas_w)
+
+    def draw_object() -> Mover:
+        size = rng.uniform(*spec.object_size) * side
+        return draw_mover(rng, spec.movers, size, spec.deformation,
+                          draw_texture)
+
+    # the target: on a torus of period view + half the object, start
+    # uniform on it; some of it is always in a static view
+    target = draw_object()
+    period = np.array([width, height], np.float64) + round(target.radius)
+    direction, dynamics = _class_motion(spec, label)
+    travel = rng.uniform(*spec.travel) * side
+    view_centre = np.array([(width - 1) / 2, (height - 1) / 2])
+    start = view_centre + rng.uniform(-period / 2, period / 2)
+    path = start + direction * _covered(spec, dynamics, travel)[:, None]
+
+    # distractors: around the view, each with its own drift and wander
+    others, other_paths = [], []
+    time = np.linspace(0.0, 1.0, frames_n)[:, None]
+    for _ in range(rng.integers(spec.distractors[0], spec.distractors[1] + 1)):
+        mover = draw_object()
+        centre = view_centre + rng.uniform(-period / 2, period / 2)
         angle = rng.uniform(0, 2 * np.pi)
-        ramp = x * np.cos(angle) + y * np.sin(angle)
-        mix = (ramp - ramp.min()) / (np.ptp(ramp) + 1e-6)
-    else:  # blobs
-        mix = np.zeros((height, width), np.float32)
-        for _ in range(rng.integers(3, 8)):
-            cy, cx = rng.uniform(0, height), rng.uniform(0, width)
-            radius = rng.uniform(3, 12)
-            mix = np.maximum(mix, ((y - cy)**2 + (x - cx)**2 < radius**2))
-    return base + mix[..., None] * (other - base)
+        drift = rng.uniform(0, spec.distractor_motion) * side
+        wander = smooth_noise(rng, frames_n, 4.0, 2).cumsum(axis=0)
+        wander *= 0.25 * spec.distractor_motion * side / np.sqrt(frames_n)
+        others.append(mover)
+        other_paths.append(centre + drift * time * np.array(
+            [np.cos(angle), np.sin(angle)]) + wander)
+    depth = rng.integers(len(others) + 1)  # the target's place among them
+
+    gain = np.exp(spec.flicker * np.sqrt(0.5) * (
+        smooth_noise(rng, frames_n, 2.0)[:, 0]
+        + rng.standard_normal(frames_n)))
+    to_canvas = camera.copy()
+    to_canvas[:, :, 2] -= origin
+    frames = np.empty((frames_n, height, width, 3), np.uint8)
+    for t in range(frames_n):
+        canvas = background.copy()
+        for index, (mover, centres) in enumerate(zip(others, other_paths)):
+            if index == depth:
+                _draw_copies(canvas, target, t, path[t] - origin, period)
+            top, left, rgba = mover.sprite(t, centres[t] - origin)
+            blend(canvas, top, left, rgba)
+        if depth == len(others):
+            _draw_copies(canvas, target, t, path[t] - origin, period)
+        view = cv2.warpAffine(canvas, to_canvas[t], (width, height),
+                              flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+                              borderMode=cv2.BORDER_REFLECT101)
+        view = view * gain[t]
+        if spec.noise:
+            view = view + rng.normal(0, spec.noise, view.shape)
+        frames[t] = np.clip(np.rint(view), 0, 255).astype(np.uint8)
+
+    centre_world = apply(camera, np.broadcast_to(view_centre,
+                                                 (frames_n, 1, 2)))[:, 0]
+    nearest = path + period * np.round((centre_world - path) / period)
+    view_path = apply(invert(camera), nearest[:, None])[:, 0]
+    return RenderedVideo(frames, path, view_path, camera, other_paths)
 
 
-def _shape_mask(rng: np.random.Generator, side: int) -> np.ndarray:
-    """A random ``(side, side)`` boolean shape."""
+def _draw_copies(canvas: np.ndarray, mover: Mover, t: int,
+                 centre: np.ndarray, period: np.ndarray) -> None:
+    """Blend the target's copies ``centre + k * period`` that reach the
+    canvas."""
+    top, left, rgba = mover.sprite(t, centre)
+    corner = np.array([left, top])
+    extent = np.array(canvas.shape[1::-1])
+    low = np.ceil((-mover.grid - corner) / period).astype(int)
+    high = np.floor((extent - 1 - corner) / period).astype(int)
+    for kx in range(low[0], high[0] + 1):
+        for ky in range(low[1], high[1] + 1):
+            blend(canvas, top + ky * int(period[1]),
+                  left + kx * int(period[0]), rgba)
+
+
+def render_video(rng: np.random.Generator, spec: MotionDatasetSpec,
+                 label: int) -> Tuple[np.ndarray, np.ndarray]:
+    """One video of class ``label``: ``(num_frames, H, W, 3)`` uint8 frames
+    and the ``(num_frames, 2)`` x, y position of the target (see
+    ``RenderedVideo.path``)."""
+    video = render_scene(rng, spec, label)
+    return video.frames, video.path
+
+
+def _legacy_shape_mask(rng: np.random.Generator, side: int) -> np.ndarray:
+    """A random ``(side, side)`` boolean shape (the first benchmark's)."""
     kind = SHAPES[rng.integers(len(SHAPES))]
     y, x = np.mgrid[0:side, 0:side].astype(np.float32) - (side - 1) / 2
     radius = side / 2
@@ -132,39 +366,34 @@ def _paste(canvas: np.ndarray, mask: np.ndarray, colour: np.ndarray,
                                           x0 - left:x1 - left][region]
 
 
-def render_video(rng: np.random.Generator, spec: MotionDatasetSpec,
-                 label: int) -> Tuple[np.ndarray, np.ndarray]:
-    """One video of class ``label``.
-
-    Returns:
-        ``(num_frames, H, W, 3)`` uint8 frames and the ``(num_frames, 2)``
-        x, y pixel position of the object's top-left corner in each.
-    """
+def _render_legacy(rng: np.random.Generator, spec: MotionDatasetSpec,
+                   label: int) -> RenderedVideo:
+    """The first benchmark's renderer, draw for draw: static distractors, a
+    rigid shape whose whole path stays inside the frame (so its position
+    tells its direction), no camera motion."""
     height, width = spec.size
-    margin = spec.jitter
-    background = _texture(rng, height + 2 * margin, width + 2 * margin)
+    sizes = tuple(int(round(f * min(height, width))) for f in spec.object_size)
+    background = procedural_texture(rng, height, width)
+    others = []
     for _ in range(rng.integers(spec.distractors[0], spec.distractors[1] + 1)):
-        side = int(rng.integers(*spec.object_size))
-        _paste(background, _shape_mask(rng, side),
-               _texture(rng, side, side),
-               rng.uniform(0, height - side), rng.uniform(0, width - side))
+        side = int(rng.integers(*sizes))
+        mask = _legacy_shape_mask(rng, side)
+        colour = procedural_texture(rng, side, side)
+        top, left = rng.uniform(0, height - side), rng.uniform(0, width - side)
+        _paste(background, mask, colour, top, left)
+        others.append(np.tile([round(left) + side / 2, round(top) + side / 2],
+                              (spec.num_frames, 1)))
 
-    direction_name, dynamics = spec.classes[label].rsplit('_', 1)
-    direction = np.array(DIRECTIONS[direction_name], np.float32)
-    direction /= np.linalg.norm(direction)
-    side = int(rng.integers(*spec.object_size))
-    mask = _shape_mask(rng, side)
-    colour = _texture(rng, side, side)
+    direction, dynamics = _class_motion(spec, label)
+    side = int(rng.integers(*sizes))
+    mask = _legacy_shape_mask(rng, side)
+    colour = procedural_texture(rng, side, side)
 
-    # distance covered by time t (frames), in pixels: linear or quadratic in t;
     # at most what fits in the frame along the direction
-    duration = spec.num_frames - 1
     room = min((height, width)[1 - axis] - side
                for axis in range(2) if direction[axis]) / np.abs(direction).max()
     travel = min(rng.uniform(*spec.travel) * min(height, width), room)
-    t = np.arange(spec.num_frames, dtype=np.float32)
-    covered = travel * (t / duration if dynamics == 'constant' else
-                        (t / duration)**2)
+    covered = _covered(spec, dynamics, travel)
     # start so that the whole path stays in the frame
     start = np.empty(2, np.float32)
     for axis, extent in enumerate((width - side, height - side)):
@@ -176,13 +405,12 @@ def render_video(rng: np.random.Generator, spec: MotionDatasetSpec,
     frames = np.empty((spec.num_frames, height, width, 3), np.uint8)
     for i, (x, y) in enumerate(path):
         canvas = background.copy()
-        _paste(canvas, mask, colour, y + margin, x + margin)
-        dy, dx = rng.integers(-margin, margin + 1, 2) if margin else (0, 0)
-        view = canvas[margin + dy:margin + dy + height,
-                      margin + dx:margin + dx + width]
-        view = view + rng.normal(0, spec.noise, view.shape)
+        _paste(canvas, mask, colour, y, x)
+        view = canvas + rng.normal(0, spec.noise, canvas.shape)
         frames[i] = np.clip(view, 0, 255).astype(np.uint8)
-    return frames, path
+    camera = np.broadcast_to(np.array([[1.0, 0, 0], [0, 1, 0]]),
+                             (spec.num_frames, 2, 3)).copy()
+    return RenderedVideo(frames, path, path + side / 2, camera, others)
 
 
 def generate_motion_dataset(root: Path, spec: MotionDatasetSpec, seed: int = 0,
@@ -198,6 +426,9 @@ def generate_motion_dataset(root: Path, spec: MotionDatasetSpec, seed: int = 0,
         ``root``.
     """
     root = Path(root)
+    if spec.renderer == 'realistic' and spec.texture_source == 'photos':
+        load_photos()  # a missing scikit-image fails before any file
+    options = spec.encoder_options()
     splits = (('train', spec.train_per_class), ('test', spec.test_per_class))
     total = len(spec.classes) * sum(n for _, n in splits)
     done = 0
@@ -207,7 +438,8 @@ def generate_motion_dataset(root: Path, spec: MotionDatasetSpec, seed: int = 0,
             label = i % len(spec.classes)
             rng = np.random.default_rng([seed, split_index, i])
             name = f'{split}/{spec.classes[label]}/{i:05d}{spec.suffix}'
-            write_video(root / 'videos' / name, render_video(rng, spec, label)[0])
+            write_video(root / 'videos' / name,
+                        render_video(rng, spec, label)[0], **options)
             videos.append((name, label))
             done += 1
             if progress is not None:

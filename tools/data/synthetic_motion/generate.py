@@ -1,64 +1,109 @@
 """Write the synthetic motion dataset: real encoded videos labelled by motion.
 
     python tools/data/synthetic_motion/generate.py work_dirs/synthetic_motion \
-        [--seed 0] [--directions 4] [--dynamics constant accelerating] \
-        [--train-per-class 48] [--test-per-class 16] [--suffix .mp4] ...
+        [--seed 0] [--camera {static,mild,handheld,strong}] [--size 64 64] \
+        [--texture-source {photos,synthetic,procedural}] [--crf 23] ...
+    python tools/data/synthetic_motion/generate.py ROOT --legacy   # the first benchmark
 
 writes ``videos/{train,test}/<class>/<i>.mp4``, ``train_videos.txt`` and
 ``test_videos.txt`` (MMAction2 VideoDataset lists) and ``label_map.txt``. The class
-is the motion of the object (direction x constant / accelerating); background,
-object shape, colour and texture, distractors, start, speed and camera jitter are
-random. The same seed gives the same files.
+is the motion of the target (direction x constant / accelerating); the camera
+(a rung of the ladder, see docs/motion_benchmark.md), background and object
+textures, distractors, deformation, flicker and noise are random and independent
+of the class. Options left out keep the preset's values; the spec used is printed.
+The same seed gives the same files.
 """
 import argparse
+import dataclasses
+import time
 from pathlib import Path
 
+from mmvididi.data_preparation.camera import CAMERA_PRESETS
+from mmvididi.data_preparation.movers import MOVER_KINDS
 from mmvididi.data_preparation.synthetic_motion import (
-    DYNAMICS, MotionDatasetSpec, generate_motion_dataset)
+    DEFAULT_CAMERA, DYNAMICS, MotionDatasetSpec, generate_motion_dataset)
+from mmvididi.data_preparation.textures import TEXTURE_SOURCES
+
+CAMERA_OPTIONS = ('pan', 'zoom', 'rotation', 'shake', 'jitter')
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('root', type=Path)
+    parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument('--camera', choices=list(CAMERA_PRESETS),
+                        default=DEFAULT_CAMERA,
+                        help='rung of the camera ladder (default: %(default)s)')
+    parser.add_argument('--legacy', action='store_true',
+                        help='the first, static benchmark, bit for bit')
+    parser.add_argument('--directions', type=int, choices=[4, 8])
+    parser.add_argument('--dynamics', nargs='+', choices=DYNAMICS)
+    parser.add_argument('--train-per-class', type=int)
+    parser.add_argument('--test-per-class', type=int)
+    parser.add_argument('--num-frames', type=int)
+    parser.add_argument('--size', type=int, nargs=2, metavar=('H', 'W'))
+    parser.add_argument('--travel', type=float, nargs=2,
+                        help='distance the target covers, frame sides (min max)')
+    parser.add_argument('--object-size', type=float, nargs=2,
+                        help='object side, frame sides (min max)')
+    parser.add_argument('--distractors', type=int, nargs=2)
+    for name in CAMERA_OPTIONS:
+        parser.add_argument(f'--{name}', type=float,
+                            help=f"camera {name}, overriding --camera's "
+                            '(see CameraMotion)')
+    parser.add_argument('--texture-source', choices=TEXTURE_SOURCES)
+    parser.add_argument('--movers', nargs='+', choices=MOVER_KINDS)
+    parser.add_argument('--deformation', type=float)
+    parser.add_argument('--distractor-motion', type=float)
+    parser.add_argument('--flicker', type=float)
+    parser.add_argument('--noise', type=float)
+    parser.add_argument('--crf', type=int, help='H.264 constant rate factor')
+    parser.add_argument('--bitrate', help="H.264 bit rate, e.g. 100k, "
+                        'instead of --crf')
+    parser.add_argument('--bframes', type=int, help='H.264 B-frames')
+    parser.add_argument('--suffix', choices=['.mp4', '.avi', '.mkv'])
+    return parser.parse_args()
+
+
+def build_spec(args: argparse.Namespace) -> MotionDatasetSpec:
+    """The preset named by ``--camera`` / ``--legacy`` with the options
+    given."""
+    fields = ('directions', 'dynamics', 'train_per_class', 'test_per_class',
+              'num_frames', 'size', 'travel', 'object_size', 'distractors',
+              'texture_source', 'movers', 'deformation', 'distractor_motion',
+              'flicker', 'noise', 'crf', 'bitrate', 'bframes', 'suffix')
+    overrides = {name: getattr(args, name) for name in fields
+                 if getattr(args, name) is not None}
+    for name in ('size', 'travel', 'object_size', 'distractors'):
+        if name in overrides:
+            overrides[name] = tuple(overrides[name])
+    if args.bitrate is not None and args.crf is None:
+        overrides['crf'] = None
+    camera = {name: getattr(args, name) for name in CAMERA_OPTIONS
+              if getattr(args, name) is not None}
+    if args.legacy:
+        if camera:
+            raise SystemExit('--legacy has no camera motion: drop '
+                             f'--{" --".join(camera)}.')
+        return MotionDatasetSpec.preset('legacy', **overrides)
+    if camera:
+        overrides['camera'] = dataclasses.replace(CAMERA_PRESETS[args.camera],
+                                                  **camera)
+    return MotionDatasetSpec.preset(args.camera, **overrides)
 
 
 def main() -> None:
-    defaults = MotionDatasetSpec()
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument('root', type=Path)
-    parser.add_argument('--seed', type=int, default=0)
-    parser.add_argument('--directions', type=int, choices=[4, 8],
-                        default=defaults.directions)
-    parser.add_argument('--dynamics', nargs='+', choices=DYNAMICS,
-                        default=list(defaults.dynamics))
-    parser.add_argument('--train-per-class', type=int,
-                        default=defaults.train_per_class)
-    parser.add_argument('--test-per-class', type=int,
-                        default=defaults.test_per_class)
-    parser.add_argument('--num-frames', type=int, default=defaults.num_frames)
-    parser.add_argument('--size', type=int, nargs=2, metavar=('H', 'W'),
-                        default=list(defaults.size))
-    parser.add_argument('--travel', type=float, nargs=2,
-                        default=list(defaults.travel),
-                        help='distance covered, in frame sizes (min max)')
-    parser.add_argument('--object-size', type=int, nargs=2,
-                        default=list(defaults.object_size))
-    parser.add_argument('--distractors', type=int, nargs=2,
-                        default=list(defaults.distractors))
-    parser.add_argument('--jitter', type=int, default=defaults.jitter,
-                        help='camera shake, max pixels a frame')
-    parser.add_argument('--noise', type=float, default=defaults.noise)
-    parser.add_argument('--suffix', choices=['.mp4', '.avi', '.mkv'],
-                        default=defaults.suffix)
-    args = parser.parse_args()
-
-    spec = MotionDatasetSpec(
-        directions=args.directions, dynamics=args.dynamics,
-        train_per_class=args.train_per_class,
-        test_per_class=args.test_per_class, num_frames=args.num_frames,
-        size=tuple(args.size), travel=tuple(args.travel),
-        object_size=tuple(args.object_size),
-        distractors=tuple(args.distractors), jitter=args.jitter,
-        noise=args.noise, suffix=args.suffix)
+    args = parse_args()
+    spec = build_spec(args)
+    start = time.perf_counter()
     generate_motion_dataset(args.root, spec, args.seed)
+    seconds = time.perf_counter() - start
+    videos = len(spec.classes) * (spec.train_per_class + spec.test_per_class)
     print(f'{args.root}: {len(spec.classes)} classes, '
           f'{spec.train_per_class} train and {spec.test_per_class} test videos '
-          'a class')
+          f'a class; {seconds / videos:.3f} s a video (render + encode)')
+    print(f'spec: {spec!r}')
 
 
 if __name__ == '__main__':
