@@ -1,6 +1,7 @@
 """Write real encoded video files (PyAV), for the demo data and the tests."""
+from fractions import Fraction
 from pathlib import Path
-from typing import Optional, Union
+from typing import Optional, Sequence, Union
 
 import numpy as np
 
@@ -16,6 +17,7 @@ CODECS = {
 
 def write_video(path: Union[str, Path], frames: np.ndarray, fps: int = 25,
                 codec: Optional[str] = None, pix_fmt: Optional[str] = None,
+                timestamps: Optional[Sequence[float]] = None,
                 **options: str) -> Path:
     """Encode ``frames`` into a video file.
 
@@ -24,6 +26,9 @@ def write_video(path: Union[str, Path], frames: np.ndarray, fps: int = 25,
         frames: ``(T, H, W, 3)`` uint8 RGB; H and W even for yuv420p.
         fps: frame rate.
         codec, pix_fmt: override the suffix's defaults.
+        timestamps: each frame's presentation time in seconds, increasing,
+            for a variable frame rate (in ms: use a container that keeps
+            them, MP4 or MKV); None: ``1 / fps`` apart.
         **options: encoder options, e.g. ``bf='2'`` for B-frames.
 
     Returns:
@@ -38,14 +43,24 @@ def write_video(path: Union[str, Path], frames: np.ndarray, fps: int = 25,
                          f'x 3, got {frames.dtype} {frames.shape}.')
     default_codec, default_pix_fmt = CODECS.get(path.suffix.lower(),
                                                 CODECS['.mp4'])
+    if timestamps is not None and (
+            len(timestamps) != len(frames)
+            or np.any(np.diff(np.asarray(timestamps, dtype=float)) <= 0)):
+        raise ValueError(f'write_video({path}): timestamps must give one '
+                         'increasing time a frame.')
     path.parent.mkdir(parents=True, exist_ok=True)
     with av.open(str(path), 'w') as container:
         stream = container.add_stream(codec or default_codec, rate=fps,
                                       options=options)
         stream.height, stream.width = frames.shape[1:3]
         stream.pix_fmt = pix_fmt or default_pix_fmt
-        for frame in frames:
-            container.mux(
-                stream.encode(av.VideoFrame.from_ndarray(frame, format='rgb24')))
+        if timestamps is not None:
+            stream.codec_context.time_base = Fraction(1, 1000)
+        for i, frame in enumerate(frames):
+            picture = av.VideoFrame.from_ndarray(frame, format='rgb24')
+            if timestamps is not None:
+                picture.pts = int(round(timestamps[i] * 1000))
+                picture.time_base = Fraction(1, 1000)
+            container.mux(stream.encode(picture))
         container.mux(stream.encode())
     return path
