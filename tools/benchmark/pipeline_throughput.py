@@ -1,33 +1,43 @@
-"""Input pipeline throughput: ViDiDi's pipeline against MMAction2's stock one.
+"""Input pipeline throughput: ViDiDi's pipeline, per decoder backend, against
+MMAction2's stock one.
 
-    python tools/benchmark/pipeline_throughput.py [--videos 24] [--clips 200]
-        [--clip-len 16] [--memory-clips 2000]
+    python tools/benchmark/pipeline_throughput.py [--sets short_avi,...]
+        [--backends pyav,torchcodec,decord] [--clips 200] [--long-clips 40]
+        [--clip-len 16] [--memory-samples 100]
 
-Encodes UCF101-like videos (Xvid AVI with B-frames, 320 x 240, 150 frames) and
-Kinetics-like ones (H.264 MP4, 340 x 256, 250 frames), then times, in one process
-(= one dataloader worker), clips decoded and augmented per second by
+Encodes (once, into --work-dir) realistic footage (tests/footage.py: camera
+pan over a textured scene, sensor noise) in the sets of ``SETS``: short
+UCF101-like (Xvid AVI with B-frames, 320 x 240, 150 frames) and Kinetics-like
+(H.264 MP4 with B-frames, 340 x 256, 250 frames) videos, and long ones (1,000
+frames, 40 s) of both kinds at 640 x 480 and 1280 x 720, keyframes as their
+encoders place them by default (Xvid-like every 300 frames, x264 every 250).
+Then it times, in one process (= one dataloader worker), clips decoded and
+augmented per second by
 - stock: DecordInit, SampleFrames(T + 2), DecordDecode, the same augmentation,
   FormatShape, PackActionInputs: one clip a sample;
-- ViDiDi: SafeDecordInit, MultiView(2 x [SampleFrames(T + 2), ExactVideoDecode,
-  augmentation]), TemporalDerivative(compute_on='device'), PackActionInputs: two
-  clips a sample;
-and the bytes a clip sends to the device. With --memory-clips, one dataloader
-worker runs the ViDiDi pipeline for that many clips; its resident memory is
-printed at the start and the end.
+- ViDiDi with each backend: VideoInit(backend), MultiView(2 x [SampleFrames(T
+  + 2), VideoDecode, augmentation]), TemporalDerivative(compute_on='device'),
+  PackActionInputs: two clips a sample;
+and, with --memory-samples, the resident memory of one dataloader worker
+(RSS, MiB) after the first and the last of that many samples of each
+pipeline. A backend that refuses a set's files (decord and TorchCodec on AVI
+with B-frames: they decode them wrongly) is reported as such.
 """
 import argparse
 import os
+import sys
 import time
 from pathlib import Path
 
-import numpy as np
 import torch
 from mmengine.dataset import Compose
 from mmengine.registry import init_default_scope
 
 import mmvididi  # noqa: F401
 from mmvididi.utils import write_video
+from mmvididi.video import VideoDecodeError
 
+ROOT = Path(__file__).parents[2]
 AUGMENT = [
     dict(type='RandomResizedCrop', area_range=(0.2, 1.0)),
     dict(type='Resize', scale=(112, 112), keep_ratio=False),
@@ -36,84 +46,111 @@ AUGMENT = [
         type='ColorJitter', brightness=0.4, contrast=0.4, saturation=0.4,
         hue=0.1)]),
 ]
-FORMATS = {'avi': ((240, 320), 150, dict(bf='2')),
-           'mp4': ((256, 340), 250, dict(bf='2'))}
+#: name: (suffix, (height, width), frames, encoder options, videos)
+SETS = {
+    'short_avi': ('.avi', (240, 320), 150, dict(bf='2', g='300'), 12),
+    'short_mp4': ('.mp4', (256, 340), 250, dict(bf='3', g='250'), 12),
+    'long_avi_480': ('.avi', (480, 640), 1000, dict(bf='2', g='300'), 2),
+    'long_mp4_480': ('.mp4', (480, 640), 1000, dict(bf='3', g='250'), 2),
+    'long_avi_720': ('.avi', (720, 1280), 1000, dict(bf='2', g='300'), 1),
+    'long_mp4_720': ('.mp4', (720, 1280), 1000, dict(
+        bf='3', g='250', preset='veryfast'), 1),
+}
 
 
-def pipelines(clip_len: int) -> dict:
+def pipelines(clip_len: int, backends) -> dict:
     sample = dict(type='SampleFrames', clip_len=clip_len + 2, frame_interval=2,
                   num_clips=1, out_of_bound_opt='repeat_last')
-    return dict(
+    result = dict(
         stock=[dict(type='DecordInit'), sample, dict(type='DecordDecode'),
                *AUGMENT, dict(type='FormatShape', input_format='NCTHW'),
-               dict(type='PackActionInputs')],
-        vididi=[dict(type='SafeDecordInit'),
-                dict(type='MultiView', num_views=2, transforms=[
-                    [sample, dict(type='ExactVideoDecode'), *AUGMENT]]),
-                dict(type='TemporalDerivative', orders=(0, 1, 2),
-                     compute_on='device'),
-                dict(type='PackActionInputs', meta_keys=('derivative_orders', ))])
+               dict(type='PackActionInputs')])
+    for backend in backends:
+        result[backend] = [
+            dict(type='VideoInit', backend=backend),
+            dict(type='MultiView', num_views=2, transforms=[
+                [sample, dict(type='VideoDecode'), *AUGMENT]]),
+            dict(type='TemporalDerivative', orders=(0, 1, 2),
+                 compute_on='device'),
+            dict(type='PackActionInputs', meta_keys=('derivative_orders', ))]
+    return result
 
 
-def make_videos(root: Path, count: int) -> dict:
-    rng = np.random.default_rng(0)
+def make_videos(root: Path, names) -> dict:
+    sys.path.insert(0, str(ROOT))
+    from tests.footage import realistic_frames
     videos = {}
-    for suffix, ((h, w), frames, options) in FORMATS.items():
-        videos[suffix] = []
+    for name in names:
+        suffix, (h, w), frames, options, count = SETS[name]
+        videos[name] = []
         for i in range(count):
-            path = root / f'{suffix}{i:03d}.{suffix}'
+            path = root / f'{name}_{i:02d}{suffix}'
             if not path.exists():
-                background = rng.integers(0, 256, (h + 64, w + 64, 3), np.uint8)
-                shift = rng.integers(1, 4)
-                clip = np.stack([background[(shift * t) % 64:(shift * t) % 64 + h,
-                                            :w] for t in range(frames)])
-                write_video(path, clip, **options)
-            videos[suffix].append(str(path))
+                write_video(path, realistic_frames(frames, h, w, seed=i),
+                            **options)
+            videos[name].append(str(path))
     return videos
 
 
-def throughput(pipeline, videos, clips: int, clips_per_sample: int):
-    """(clips / s, device bytes a clip) over about ``clips`` clips."""
-    transform = Compose(pipeline)
-    samples = clips // clips_per_sample
-    start = time.perf_counter()
+def run(transform, videos, samples: int, offset: int = 0):
     for i in range(samples):
-        out = transform(dict(filename=videos[i % len(videos)], label=0,
-                             start_index=0, modality='RGB'))
-    seconds = time.perf_counter() - start
-    data = out['inputs']
-    return samples * clips_per_sample / seconds, \
-        data.numel() * data.element_size() / clips_per_sample
+        out = transform(dict(filename=videos[(offset + i) % len(videos)],
+                             label=0, start_index=0, modality='RGB'))
+    return out
 
 
-def worker_memory(pipeline, videos, clips: int) -> tuple:
-    """RSS (MiB) of one dataloader worker after its first and last clip."""
+def throughput(pipeline, videos, clips: int, clips_per_sample: int):
+    """Clips / s over about ``clips`` clips (after one warm-up sample)."""
     transform = Compose(pipeline)
+    run(transform, videos, 1)
+    samples = max(1, clips // clips_per_sample)
+    start = time.perf_counter()
+    run(transform, videos, samples, offset=1)
+    return samples * clips_per_sample / (time.perf_counter() - start)
 
-    class Clips(torch.utils.data.Dataset):
-        def __len__(self):
-            return clips // 2
 
-        def __getitem__(self, i):
-            transform(dict(filename=videos[i % len(videos)], label=0,
-                           start_index=0, modality='RGB'))
-            status = Path('/proc/self/status').read_text()
-            rss = next(line for line in status.splitlines()
-                       if line.startswith('VmRSS'))
-            return int(rss.split()[1]) / 1024
+def rss_mib() -> float:
+    status = Path('/proc/self/status').read_text()
+    line = next(x for x in status.splitlines() if x.startswith('VmRSS'))
+    return int(line.split()[1]) / 1024
 
-    loader = torch.utils.data.DataLoader(Clips(), num_workers=1,
-                                         batch_size=None)
+
+class Samples(torch.utils.data.Dataset):
+    """Runs the pipeline; returns the worker's RSS after each sample."""
+
+    def __init__(self, pipeline, videos, samples: int) -> None:
+        self.pipeline, self.videos, self.samples = pipeline, videos, samples
+
+    def __len__(self) -> int:
+        return self.samples
+
+    def __getitem__(self, i: int) -> float:
+        if not hasattr(self, 'transform'):
+            init_default_scope('mmaction')
+            self.transform = Compose(self.pipeline)
+        run(self.transform, self.videos, 1, offset=i)
+        return rss_mib()
+
+
+def worker_memory(pipeline, videos, samples: int) -> tuple:
+    """RSS (MiB) of one dataloader worker after its first sample, and the
+    largest of its last 10."""
+    loader = torch.utils.data.DataLoader(Samples(pipeline, videos, samples),
+                                         num_workers=1, batch_size=None)
     rss = list(loader)
     return rss[0], max(rss[-10:])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument('--videos', type=int, default=24)
-    parser.add_argument('--clips', type=int, default=200)
+    parser.add_argument('--sets', default=','.join(SETS))
+    parser.add_argument('--backends', default='pyav,torchcodec,decord')
+    parser.add_argument('--clips', type=int, default=200,
+                        help='clips timed on a short set')
+    parser.add_argument('--long-clips', type=int, default=40,
+                        help='clips timed on a long set')
     parser.add_argument('--clip-len', type=int, default=16)
-    parser.add_argument('--memory-clips', type=int, default=0)
+    parser.add_argument('--memory-samples', type=int, default=0)
     parser.add_argument('--work-dir', type=Path,
                         default=Path('work_dirs/benchmark_pipeline'))
     args = parser.parse_args()
@@ -121,25 +158,35 @@ def main() -> None:
     os.environ.setdefault('OMP_NUM_THREADS', '1')
     init_default_scope('mmaction')
     args.work_dir.mkdir(parents=True, exist_ok=True)
-    videos = make_videos(args.work_dir, args.videos)
-    configs = pipelines(args.clip_len)
+    videos = make_videos(args.work_dir, args.sets.split(','))
+    configs = pipelines(args.clip_len, args.backends.split(','))
 
-    print(f'T = {args.clip_len} (+2 decoded), 112 x 112, one process\n')
-    print('| videos | pipeline | clips/s | device bytes a clip | ratio to stock |')
-    print('| --- | --- | --- | --- | --- |')
-    for suffix, paths in videos.items():
-        stock, stock_bytes = throughput(configs['stock'], paths, args.clips, 1)
-        vididi, vididi_bytes = throughput(configs['vididi'], paths, args.clips, 2)
-        print(f'| {suffix} | stock MMAction2 | {stock:.1f} | {stock_bytes:,.0f} '
-              '| 1.00 |')
-        print(f'| {suffix} | ViDiDi | {vididi:.1f} | {vididi_bytes:,.0f} | '
-              f'{vididi / stock:.2f} |')
-    if args.memory_clips:
-        first, last = worker_memory(configs['vididi'], videos['avi'] +
-                                    videos['mp4'], args.memory_clips)
-        print(f'\nworker memory over {args.memory_clips} ViDiDi clips: '
-              f'{first:.0f} MiB after the first, {last:.0f} MiB at the end '
-              f'({100 * (last - first) / first:+.1f} %)')
+    memory = ' | worker RSS first / last (MiB)' if args.memory_samples else ''
+    print(f'T = {args.clip_len} (+2 decoded), 112 x 112, one process, decoder '
+          'threads 1\n')
+    print(f'| videos | pipeline | clips/s | ratio to stock{memory} |')
+    print('| --- | --- | --- | ---' + (' | ---' if memory else '') + ' |')
+    for name, paths in videos.items():
+        clips = args.clips if name.startswith('short') else args.long_clips
+        stock = None
+        for pipeline, config in configs.items():
+            per_sample = 1 if pipeline == 'stock' else 2
+            label = 'stock MMAction2' if pipeline == 'stock' else \
+                f'ViDiDi, {pipeline}'
+            try:
+                speed = throughput(config, paths, clips, per_sample)
+            except VideoDecodeError as error:
+                print(f'| {name} | {label} | refused: '
+                      f'{str(error).split(": ", 1)[-1]} | |'
+                      + (' |' if memory else ''))
+                continue
+            stock = speed if pipeline == 'stock' else stock
+            row = f'| {name} | {label} | {speed:.1f} | {speed / stock:.2f}'
+            if args.memory_samples:
+                first, last = worker_memory(config, paths,
+                                            args.memory_samples)
+                row += f' | {first:.0f} / {last:.0f}'
+            print(row + ' |', flush=True)
 
 
 if __name__ == '__main__':
