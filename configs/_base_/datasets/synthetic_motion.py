@@ -14,7 +14,7 @@ view_pipeline = [
         frame_interval=frame_interval,
         num_clips=1,
         out_of_bound_opt='repeat_last'),
-    dict(type='ExactVideoDecode'),
+    dict(type='VideoDecode'),
     dict(type='RandomResizedCrop', area_range=(0.5, 1.0)),
     dict(type='Resize', scale=(img_size, img_size), keep_ratio=False),
     dict(
@@ -30,7 +30,7 @@ view_pipeline = [
         prob=0.8),
 ]
 train_pipeline = [
-    dict(type='SafeDecordInit'),
+    dict(type='VideoInit'),
     dict(type='MultiView', num_views=2, transforms=[view_pipeline]),
     dict(type='TemporalDerivative', orders=data_orders, compute_on='device'),
     dict(type='PackActionInputs', meta_keys=('derivative_orders', )),
@@ -38,14 +38,14 @@ train_pipeline = [
 # retrieval features: 4 clips a video, whole frame, orders 0 and 1 (the model's
 # feature_orders: frames, and the first derivative, which shows the motion)
 feature_pipeline = [
-    dict(type='SafeDecordInit'),
+    dict(type='VideoInit'),
     dict(
         type='SampleFrames',
         clip_len=clip_len + 1,
         frame_interval=frame_interval,
         num_clips=4,
         test_mode=True),
-    dict(type='ExactVideoDecode'),
+    dict(type='VideoDecode'),
     dict(type='Resize', scale=(img_size, img_size), keep_ratio=False),
     dict(type='TemporalDerivative', orders=(0, 1), compute_on='device'),
     dict(type='PackActionInputs', meta_keys=('derivative_orders', )),

@@ -6,14 +6,14 @@
 # config's own dataset variables.
 knn_data_root = 'data/ucf101/videos'
 knn_pipeline = [
-    dict(type='SafeDecordInit'),
+    dict(type='VideoInit'),
     dict(
         type='SampleFrames',
         clip_len=16,
         frame_interval=2,
         num_clips=2,
         test_mode=True),
-    dict(type='ExactVideoDecode'),
+    dict(type='VideoDecode'),
     dict(type='Resize', scale=(-1, 128)),
     dict(type='CenterCrop', crop_size=112),
     dict(type='TemporalDerivative', orders=(0, ), compute_on='device'),

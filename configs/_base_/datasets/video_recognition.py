@@ -6,13 +6,13 @@ clip_len = 16
 frame_interval = 2
 
 train_pipeline = [
-    dict(type='SafeDecordInit'),
+    dict(type='VideoInit'),
     dict(
         type='SampleFrames',
         clip_len=clip_len,
         frame_interval=frame_interval,
         num_clips=1),
-    dict(type='ExactVideoDecode'),
+    dict(type='VideoDecode'),
     dict(type='Resize', scale=(-1, 128)),
     dict(type='RandomResizedCrop', area_range=(0.2, 1.0)),
     dict(type='Resize', scale=(112, 112), keep_ratio=False),
@@ -21,28 +21,28 @@ train_pipeline = [
     dict(type='PackActionInputs'),
 ]
 val_pipeline = [
-    dict(type='SafeDecordInit'),
+    dict(type='VideoInit'),
     dict(
         type='SampleFrames',
         clip_len=clip_len,
         frame_interval=frame_interval,
         num_clips=1,
         test_mode=True),
-    dict(type='ExactVideoDecode'),
+    dict(type='VideoDecode'),
     dict(type='Resize', scale=(-1, 128)),
     dict(type='CenterCrop', crop_size=112),
     dict(type='FormatShape', input_format='NCTHW'),
     dict(type='PackActionInputs'),
 ]
 test_pipeline = [
-    dict(type='SafeDecordInit'),
+    dict(type='VideoInit'),
     dict(
         type='SampleFrames',
         clip_len=clip_len,
         frame_interval=frame_interval,
         num_clips=10,
         test_mode=True),
-    dict(type='ExactVideoDecode'),
+    dict(type='VideoDecode'),
     dict(type='Resize', scale=(-1, 128)),
     dict(type='ThreeCrop', crop_size=128),
     dict(type='Resize', scale=(112, 112), keep_ratio=False),

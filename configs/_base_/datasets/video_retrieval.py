@@ -7,14 +7,14 @@ clip_len = 16
 frame_interval = 2
 
 retrieval_pipeline = [
-    dict(type='SafeDecordInit'),
+    dict(type='VideoInit'),
     dict(
         type='SampleFrames',
         clip_len=clip_len,
         frame_interval=frame_interval,
         num_clips=10,
         test_mode=True),
-    dict(type='ExactVideoDecode'),
+    dict(type='VideoDecode'),
     dict(type='Resize', scale=(-1, 128)),
     dict(type='CenterCrop', crop_size=112),
     dict(type='TemporalDerivative', orders=(0, ), compute_on='device'),

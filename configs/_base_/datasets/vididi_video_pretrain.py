@@ -1,6 +1,6 @@
 # ViDiDi pretraining input, dataset-independent: each video gives two views (own
 # temporal offset, own crop / flip / colour jitter); each view is T + max(orders)
-# frames decoded once with decord (exactly: see ExactVideoDecode). The orders are
+# frames decoded once, exactly (VideoInit / VideoDecode, default backend). The orders are
 # computed from these frames on the device by ViDiDiDataPreprocessor
 # (TemporalDerivative compute_on='device'; 'host' computes them here as int16).
 # The dataset configs beside this file set the annotation file and video root.
@@ -17,7 +17,7 @@ view_pipeline = [
         num_clips=1,
         # a short video repeats its last frame: zero motion, not a jump back
         out_of_bound_opt='repeat_last'),
-    dict(type='ExactVideoDecode'),
+    dict(type='VideoDecode'),
     dict(type='RandomResizedCrop', area_range=(0.2, 1.0)),
     dict(type='Resize', scale=(img_size, img_size), keep_ratio=False),
     dict(type='Flip', flip_ratio=0.5),
@@ -34,7 +34,7 @@ view_pipeline = [
         prob=0.8),
 ]
 train_pipeline = [
-    dict(type='SafeDecordInit'),
+    dict(type='VideoInit'),
     dict(type='MultiView', num_views=2, transforms=[view_pipeline]),
     dict(type='TemporalDerivative', orders=data_orders, compute_on='device'),
     dict(type='PackActionInputs', meta_keys=('derivative_orders', )),
