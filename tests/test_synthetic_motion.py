@@ -327,11 +327,14 @@ def test_the_leak_test_catches_the_first_benchmarks_leak():
 
 def test_generation_is_deterministic_readable_and_compressed(tmp_path):
     spec = MotionDatasetSpec(train_per_class=1, test_per_class=1, num_frames=12)
-    for name in ('a', 'b'):
-        generate_motion_dataset(tmp_path / name, spec, seed=3)
+    for name, workers in (('a', 1), ('b', 2)):
+        generate_motion_dataset(tmp_path / name, spec, seed=3, workers=workers)
     a, b = (sorted((tmp_path / n / 'videos').rglob('*.mp4')) for n in 'ab')
     assert len(a) == 16
     assert [p.read_bytes() for p in a] == [p.read_bytes() for p in b]
+    for listing in ('train_videos.txt', 'test_videos.txt', 'label_map.txt'):
+        assert (tmp_path / 'a' / listing).read_text() == \
+            (tmp_path / 'b' / listing).read_text()
     with av.open(str(a[0])) as container:
         stream = container.streams.video[0]
         assert stream.codec_context.has_b_frames

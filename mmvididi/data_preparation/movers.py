@@ -47,6 +47,8 @@ class Mover:
     params: dict
     _grid_cache: Optional[Tuple[np.ndarray, ...]] = field(
         default=None, init=False, repr=False, compare=False)
+    _rgba: Optional[np.ndarray] = field(default=None, init=False, repr=False,
+                                        compare=False)
 
     @property
     def grid(self) -> int:
@@ -100,6 +102,18 @@ class Mover:
             d = np.minimum((v + 0.9 - 2 * np.abs(u)) / np.sqrt(5), 0.9 - v)
         return r * d
 
+    def _body(self, t: float) -> np.ndarray:
+        """``(n, n, 4)`` texture and alpha in the body frame at frame ``t``
+        (a shared buffer; a shape's outline is computed once)."""
+        if self._rgba is None:
+            self._rgba = np.dstack([self.texture,
+                                    np.zeros(self.texture.shape[:2],
+                                             np.float32)])
+        elif self.kind == 'shape':
+            return self._rgba  # its outline does not change in the body frame
+        np.clip(self._distance(t) + 0.5, 0, 1, out=self._rgba[..., 3])
+        return self._rgba
+
     def sprite(self, t: float, centre: np.ndarray
                ) -> Tuple[int, int, np.ndarray]:
         """The object at frame ``t`` with its centre at ``centre`` (world x,
@@ -107,8 +121,7 @@ class Mover:
         is in 0..1, to be blended at integer ``(top, left)``."""
         p = self.params
         n = self.grid
-        alpha = np.clip(self._distance(t) + 0.5, 0, 1)
-        body = np.dstack([self.texture, alpha])
+        body = self._body(t)
         scale = 1 + p['breath'][0] * np.sin(p['breath'][1] * t
                                             + p['breath'][2])
         angle = p['spin'][0] + p['spin'][1] * t

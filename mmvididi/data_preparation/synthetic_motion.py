@@ -14,23 +14,24 @@ articulate (``movers``), distractors that wander on their own, lighting
 flicker, sensor noise and H.264 compression at a chosen CRF with B-frames.
 
 No label leak. The target moves on a torus: its position is a lattice of
-copies with the period of the view plus half the object (``render_scene``), and its
-start is uniform over one period, so at every frame the target's position, as
-well as its appearance, the camera and the distractors, has the same
-distribution for every class: a single frame says nothing about the class,
-only how frames change does (``tests/test_synthetic_motion.py`` checks it with
-a frame-only classifier). A target that leaves the view on one side is
-followed by its copy entering on the other, as if the world were a wrapped
-strip; the period leaves room for half the object, so a static view always
-shows some of it, and at most two partial copies. The first benchmark's
-generator (``renderer='legacy'``, ``MotionDatasetSpec.preset('legacy')``,
-kept bit for bit to reproduce the
+copies whose period is the view (at the clip's widest zoom) plus half the
+object, and its start is uniform over one period, so at every frame the
+target's position, as well as its appearance, the camera and the distractors,
+has the same distribution for every class: a single frame says nothing about
+the class, only how frames change does (``tests/test_synthetic_motion.py``
+checks it with a frame-only classifier). A target that leaves the view on one
+side is followed by its copy entering on the other, as if the world were a
+wrapped strip; a static view always shows some of it, and at most two partial
+copies. The first benchmark's generator (``renderer='legacy'``,
+``MotionDatasetSpec.preset('legacy')``, kept bit for bit to reproduce the
 published tables) placed the whole path inside the frame, so that an early
 frame told the direction from where the object was.
 
 Deterministic from a seed: video ``i`` of a split is drawn from
 ``default_rng([seed, split_index, i])``.
 """
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, List, Optional, Sequence, Tuple
@@ -256,10 +257,12 @@ def render_scene(rng: np.random.Generator, spec: MotionDatasetSpec,
         return draw_mover(rng, spec.movers, size, spec.deformation,
                           draw_texture)
 
-    # the target: on a torus of period view + half the object, start
-    # uniform on it; some of it is always in a static view
+    # the target: on a torus of period view (as large as the camera's widest
+    # zoom shows) + half the object, start uniform on it: some of it is
+    # always in a static view, and a zoom-out does not show two copies
     target = draw_object()
-    period = np.array([width, height], np.float64) + round(target.radius)
+    widest = np.sqrt(np.abs(np.linalg.det(camera[:, :, :2]))).max()
+    period = np.ceil(np.array([width, height]) * widest) + round(target.radius)
     direction, dynamics = _class_motion(spec, label)
     travel = rng.uniform(*spec.travel) * side
     view_centre = np.array([(width - 1) / 2, (height - 1) / 2])
@@ -286,7 +289,7 @@ def render_scene(rng: np.random.Generator, spec: MotionDatasetSpec,
         + rng.standard_normal(frames_n)))
     to_canvas = camera.copy()
     to_canvas[:, :, 2] -= origin
-    frames = np.empty((frames_n, height, width, 3), np.uint8)
+    views = np.empty((frames_n, height, width, 3), np.float32)
     for t in range(frames_n):
         canvas = background.copy()
         for index, (mover, centres) in enumerate(zip(others, other_paths)):
@@ -296,13 +299,14 @@ def render_scene(rng: np.random.Generator, spec: MotionDatasetSpec,
             blend(canvas, top, left, rgba)
         if depth == len(others):
             _draw_copies(canvas, target, t, path[t] - origin, period)
-        view = cv2.warpAffine(canvas, to_canvas[t], (width, height),
-                              flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
-                              borderMode=cv2.BORDER_REFLECT101)
-        view = view * gain[t]
-        if spec.noise:
-            view = view + rng.normal(0, spec.noise, view.shape)
-        frames[t] = np.clip(np.rint(view), 0, 255).astype(np.uint8)
+        views[t] = cv2.warpAffine(
+            canvas, to_canvas[t], (width, height),
+            flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+            borderMode=cv2.BORDER_REFLECT101)
+    views *= gain[:, None, None, None].astype(np.float32)
+    if spec.noise:
+        views += spec.noise * rng.standard_normal(views.shape, np.float32)
+    frames = np.clip(np.rint(views), 0, 255).astype(np.uint8)
 
     centre_world = apply(camera, np.broadcast_to(view_centre,
                                                  (frames_n, 1, 2)))[:, 0]
@@ -413,14 +417,28 @@ def _render_legacy(rng: np.random.Generator, spec: MotionDatasetSpec,
     return RenderedVideo(frames, path, path + side / 2, camera, others)
 
 
+def _write_one(root: Path, spec: MotionDatasetSpec, seed: int,
+               split_index: int, index: int, name: str) -> None:
+    """Render and encode one video (in a worker process, or not)."""
+    rng = np.random.default_rng([seed, split_index, index])
+    label = index % len(spec.classes)
+    write_video(root / 'videos' / name, render_video(rng, spec, label)[0],
+                **spec.encoder_options())
+
+
 def generate_motion_dataset(root: Path, spec: MotionDatasetSpec, seed: int = 0,
-                            progress: Optional[Callable[[int, int], None]] = None
-                            ) -> Path:
+                            progress: Optional[Callable[[int, int], None]] = None,
+                            workers: int = 1) -> Path:
     """Write the train and test videos and their annotation files under ``root``.
 
     Writes ``root/videos/<split>/<class>/<i>.<suffix>``,
     ``root/{train,test}_videos.txt`` (VideoDataset lists, paths relative to
     ``root/videos``) and ``root/label_map.txt``.
+
+    Args:
+        progress: called with (videos done, total) after each video.
+        workers: processes that render and encode (forked; each video has its
+            own generator, so the files are the same for any number).
 
     Returns:
         ``root``.
@@ -428,22 +446,30 @@ def generate_motion_dataset(root: Path, spec: MotionDatasetSpec, seed: int = 0,
     root = Path(root)
     if spec.renderer == 'realistic' and spec.texture_source == 'photos':
         load_photos()  # a missing scikit-image fails before any file
-    options = spec.encoder_options()
-    splits = (('train', spec.train_per_class), ('test', spec.test_per_class))
-    total = len(spec.classes) * sum(n for _, n in splits)
-    done = 0
-    for split_index, (split, per_class) in enumerate(splits):
-        videos = []
+    jobs, lists = [], {}
+    for split_index, (split, per_class) in enumerate(
+            (('train', spec.train_per_class), ('test', spec.test_per_class))):
+        lists[split] = []
         for i in range(per_class * len(spec.classes)):
             label = i % len(spec.classes)
-            rng = np.random.default_rng([seed, split_index, i])
             name = f'{split}/{spec.classes[label]}/{i:05d}{spec.suffix}'
-            write_video(root / 'videos' / name,
-                        render_video(rng, spec, label)[0], **options)
-            videos.append((name, label))
-            done += 1
+            jobs.append((split_index, i, name))
+            lists[split].append((name, label))
+    if workers > 1:
+        context = multiprocessing.get_context('fork')
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            futures = [pool.submit(_write_one, root, spec, seed, *job)
+                       for job in jobs]
+            for done, future in enumerate(as_completed(futures), 1):
+                future.result()
+                if progress is not None:
+                    progress(done, len(jobs))
+    else:
+        for done, job in enumerate(jobs, 1):
+            _write_one(root, spec, seed, *job)
             if progress is not None:
-                progress(done, total)
+                progress(done, len(jobs))
+    for split, videos in lists.items():
         write_video_list(root / f'{split}_videos.txt', videos)
     write_lines(root / 'label_map.txt', spec.classes)
     return root

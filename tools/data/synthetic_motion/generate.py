@@ -32,6 +32,8 @@ def parse_args() -> argparse.Namespace:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('root', type=Path)
     parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument('--workers', type=int, default=1,
+                        help='processes rendering and encoding')
     parser.add_argument('--camera', choices=list(CAMERA_PRESETS),
                         default=DEFAULT_CAMERA,
                         help='rung of the camera ladder (default: %(default)s)')
@@ -97,7 +99,7 @@ def main() -> None:
     args = parse_args()
     spec = build_spec(args)
     start = time.perf_counter()
-    generate_motion_dataset(args.root, spec, args.seed)
+    generate_motion_dataset(args.root, spec, args.seed, workers=args.workers)
     seconds = time.perf_counter() - start
     videos = len(spec.classes) * (spec.train_per_class + spec.test_per_class)
     print(f'{args.root}: {len(spec.classes)} classes, '
