@@ -1,14 +1,23 @@
-"""Broken videos and annotation lines: clear errors, skipped videos, a limit."""
+"""Broken videos and annotation lines: clear errors, skipped videos, videos
+decoded in part listed, a limit (over all ranks: tests/test_distributed.py)."""
 import subprocess
 import sys
+from types import SimpleNamespace
 
 import pytest
+from mmaction.registry import TRANSFORMS
+from mmcv.transforms import BaseTransform
+from mmengine.logging import MessageHub
 from mmengine.registry import init_default_scope
 from mmengine.runner import Runner
 
 from mmvididi.datasets import SafeDecordInit, SkipBrokenVideoDataset
+from mmvididi.engine import BrokenVideoHook
+from mmvididi.engine.hooks.broken_video_hook import HEADER, parse_lines
 from mmvididi.utils import write_video
 from mmvididi.utils.annotation_files import SplitFileError
+from mmvididi.utils.config_checks import innermost_dataset_cfg
+from mmvididi.video import VIDEO_SOURCE_KEY
 from tests.conftest import moving_frames
 from tests.tiny_configs import tiny_config
 
@@ -87,15 +96,82 @@ def tiny_run(mixed_dir, tmp_path, max_bad_ratio):
     return Runner.from_cfg(cfg)
 
 
+def report_entries(work_dir) -> dict:
+    """``{kind: [path, ...]}`` of ``work_dir/bad_videos.txt``."""
+    text = (work_dir / 'bad_videos.txt').read_text()
+    assert text.startswith(HEADER)
+    entries = {}
+    for path, kind, _ in parse_lines(text):
+        entries.setdefault(kind, []).append(path)
+    return entries
+
+
 def test_training_skips_broken_videos_and_lists_them(mixed_dir, tmp_path):
     runner = tiny_run(mixed_dir, tmp_path, max_bad_ratio=0.5)
     runner.train()
     assert runner.iter == 7  # 14 videos, batch 2: every batch filled
     report = (tmp_path / 'bad_videos.txt').read_text()
-    listed = [line.split('\t')[0] for line in report.splitlines()]
-    assert listed == sorted(str(mixed_dir / n) for n in BROKEN)
+    entries = report_entries(tmp_path)
+    assert entries['broken'] == sorted(str(mixed_dir / n) for n in BROKEN)
     assert 'FileNotFoundError' in report and 'cannot be decoded' in report
     assert runner.message_hub.get_scalar('train/bad_videos').current() == 4
+    # the truncated AVI trains as far as it decodes; listed as partial where
+    # the opened video says so (its ``partial`` attribute, issue 11's decoder)
+    dataset = innermost_dataset_cfg(runner.cfg.train_dataloader.dataset)
+    opener = TRANSFORMS.build(dataset.pipeline[0])
+    opened = opener(dict(filename=str(mixed_dir / 'truncated.avi')))
+    if getattr(opened[VIDEO_SOURCE_KEY], 'partial', None):
+        assert entries['partial'] == [str(mixed_dir / 'truncated.avi')]
+    else:
+        assert 'partial' not in entries
+
+
+@TRANSFORMS.register_module(force=True)
+class OpenStandIn(BaseTransform):
+    """Opens nothing; leaves a video whose ``partial`` says it was cut when
+    the file name says so, as the decoders' opening transform does."""
+
+    def transform(self, results):
+        cut = 'cut' in results['filename']
+        results[VIDEO_SOURCE_KEY] = SimpleNamespace(
+            partial='decoded up to frame 12 of 40' if cut else None)
+        return dict(inputs=results['filename'])  # a new dict, as PackActionInputs
+
+
+def test_videos_decoded_in_part_are_listed_and_do_not_count(tmp_path):
+    (tmp_path / 'train.txt').write_text('a.mp4 0\ncut.mp4 1\nmissing.mp4 0\n')
+    init_default_scope('mmaction')
+    dataset = SkipBrokenVideoDataset(
+        str(tmp_path / 'train.txt'), data_prefix=dict(video=str(tmp_path)),
+        pipeline=[dict(type='OpenStandIn')])
+    assert dataset.prepare_data(1) == dict(inputs=str(tmp_path / 'cut.mp4'))
+    dataset.prepare_data(1)  # once per process
+    dataset.prepare_data(0)
+    with open(dataset.bad_video_log, 'a') as f:  # a broken one, half written
+        f.write(f'{tmp_path / "missing.mp4"}\tbroken\tFileNotFoundError: gone')
+
+    hook = BrokenVideoHook(max_bad_ratio=0.0)
+    runner = SimpleNamespace(
+        train_dataloader=SimpleNamespace(dataset=SimpleNamespace(
+            dataset=dataset)),  # as inside ReproducibleDataset
+        work_dir=str(tmp_path), message_hub=MessageHub.get_instance('partial'))
+    hook.before_train(runner)
+    hook.check(runner)  # partial videos trained: no error at ratio 0
+    assert report_entries(tmp_path) == {'partial': [str(tmp_path / 'cut.mp4')]}
+    assert (tmp_path / 'bad_videos.txt').read_text().splitlines()[1] == \
+        f'{tmp_path / "cut.mp4"}\tpartial\tdecoded up to frame 12 of 40'
+    assert runner.message_hub.get_scalar('train/partial_videos').current() == 1
+
+    with open(dataset.bad_video_log, 'a') as f:  # the line is complete now
+        f.write('\n')
+    with pytest.raises(RuntimeError, match=r'1 of 3 training videos \(33.3%\)'):
+        hook.check(runner)
+    assert report_entries(tmp_path) == {'broken': [str(tmp_path / 'missing.mp4')],
+                                        'partial': [str(tmp_path / 'cut.mp4')]}
+
+    resumed = BrokenVideoHook(max_bad_ratio=1.0)  # a resumed run keeps them
+    resumed.before_train(runner)
+    assert resumed.paths('broken') == [str(tmp_path / 'missing.mp4')]
 
 
 def test_too_many_broken_videos_stop_training(mixed_dir, tmp_path):
@@ -106,15 +182,23 @@ def test_too_many_broken_videos_stop_training(mixed_dir, tmp_path):
         runner.train()
 
 
-def test_malformed_annotation_lines_fail_at_start_with_file_and_line(tmp_path):
+@pytest.mark.parametrize('line, match', [
+    ('b.mp4 zero', r"train\.txt:2: expected \"<video path> <integer label>\", "
+     r"got 'b.mp4 zero': the label 'zero' is not an integer\.$"),
+    ('b.mp4 1.5', r"the label '1.5' is not an integer\.$"),
+    ('my video.mp4 1', r"train\.txt:2: expected \"<video path> <integer "
+     r"label>\", got 'my video.mp4 1': 3 fields, not 2; paths with spaces are "
+     r"not supported, rename the video\.$"),
+])
+def test_malformed_annotation_lines_fail_at_start_with_file_and_line(
+        line, match, tmp_path):
     ann = tmp_path / 'train.txt'
-    ann.write_text('a.mp4 0\nb.mp4 zero\n')
+    ann.write_text(f'a.mp4 0\n{line}\n')
     init_default_scope('mmaction')
-    with pytest.raises(SplitFileError, match=r'train\.txt:2: expected'):
+    with pytest.raises(SplitFileError, match=match) as error:
         SkipBrokenVideoDataset(str(ann), pipeline=[])
-    ann.write_text('a.mp4 0\nmy video.mp4 1\n')
-    with pytest.raises(SplitFileError, match=r'train\.txt:2: .*spaces'):
-        SkipBrokenVideoDataset(str(ann), pipeline=[])
+    if len(line.split()) == 2:  # a label that is not an integer, no space
+        assert 'spaces' not in str(error.value)
 
 
 def test_a_broken_test_video_is_an_error_naming_it(mixed_dir):

@@ -1,4 +1,5 @@
-"""Bad configs fail when built, naming the key and the fix."""
+"""Bad configs fail at start, naming the key and the fix, from every entry
+point: ViDiDiHook checks them before the run."""
 import subprocess
 import sys
 
@@ -6,28 +7,33 @@ import pytest
 from mmaction.registry import MODELS
 from mmengine import Config
 from mmengine.registry import init_default_scope
+from mmengine.runner import Runner
 
 from mmvididi.utils import check_vididi_config
+from mmvididi.utils.config_checks import (check_seeded_loader,
+                                          innermost_dataset_cfg)
 from tests.tiny_configs import ROOT, tiny_config
 
 CONFIG = ROOT / 'configs/vididi_simclr_r3d_ucf101.py'
 
 
 def views(cfg):
-    return next(t for t in cfg.train_dataloader.dataset.pipeline
-                if t.type == 'MultiView').transforms[0]
+    return next(t for t in innermost_dataset_cfg(cfg.train_dataloader.dataset)
+                .pipeline if t.type == 'MultiView').transforms[0]
 
 
 def test_the_shipped_configs_pass():
-    for path in sorted((ROOT / 'configs').glob('*.py')):
-        check_vididi_config(Config.fromfile(path))
+    for path in sorted((ROOT / 'configs').rglob('*.py')):
+        cfg = Config.fromfile(path)
+        check_vididi_config(cfg)
+        check_seeded_loader(cfg)
 
 
 @pytest.mark.parametrize('change, match', [
     (lambda c: c.model.update(orders=(0, 1, 5)),
      r'model.orders: orders=\(0, 1, 5\) is not valid; give distinct integers'),
-    (lambda c: c.merge_from_dict({'train_dataloader.dataset.pipeline.2.orders':
-                                  (0, 1)}),
+    (lambda c: c.merge_from_dict(
+        {'train_dataloader.dataset.dataset.pipeline.2.orders': (0, 1)}),
      r'model.orders=\(0, 1, 2\) .* use orders \[2\] that the training pipeline '
      r'does not produce .*add them to TemporalDerivative.orders'),
     (lambda c: views(c)[0].update(clip_len=2),
@@ -43,14 +49,54 @@ def test_bad_training_configs_are_refused(change, match):
         check_vididi_config(cfg)
 
 
-def test_tools_train_refuses_before_training(tmp_path):
+def test_tools_train_refuses_before_training(video_dir, tmp_path):
+    tiny_config('vididi_simclr_r3d_ucf101.py', video_dir,
+                tmp_path / 'work').dump(tmp_path / 'simclr.py')
     result = subprocess.run(
-        [sys.executable, 'tools/train.py', str(CONFIG), '--work-dir',
-         str(tmp_path), '--cfg-options', 'train_dataloader.batch_size=1'],
+        [sys.executable, 'tools/train.py', str(tmp_path / 'simclr.py'),
+         '--cfg-options', 'train_dataloader.batch_size=1'],
         cwd=ROOT, capture_output=True, text=True)
     assert result.returncode != 0
-    assert 'train_dataloader.batch_size=1' in result.stderr
-    assert not list(tmp_path.iterdir())  # nothing started
+    assert 'ValueError: train_dataloader.batch_size=1: SimCLR compares' in \
+        result.stderr
+    assert 'Epoch(train)' not in result.stdout + result.stderr
+    assert not list((tmp_path / 'work').rglob('*.pth'))
+
+
+def test_runner_from_cfg_checks_too(video_dir, tmp_path):
+    """Runner.from_cfg(cfg).train(), as mim and the demo run: refused before
+    the first iteration, nothing saved."""
+    cfg = tiny_config('vididi_simclr_r3d_ucf101.py', video_dir, tmp_path)
+    views(cfg)[0].update(clip_len=2)
+    runner = Runner.from_cfg(cfg)
+    with pytest.raises(ValueError, match=r'SampleFrames clip_len=2 .* too short'):
+        runner.train()
+    assert runner.iter == 0 and not list(tmp_path.glob('*.pth'))
+
+
+@pytest.mark.parametrize('change', ['sampler', 'wrapper'])
+def test_a_sampler_without_its_wrapper_is_refused(change):
+    cfg = Config.fromfile(CONFIG)
+    loader = cfg.train_dataloader
+    if change == 'sampler':
+        loader.sampler = dict(type='DefaultSampler', shuffle=True)
+    else:
+        loader.dataset = loader.dataset.dataset
+    with pytest.raises(ValueError, match=r'ReproducibleSampler and the '
+                       r'ReproducibleDataset wrapper \(outermost\) come '
+                       r'together; use both'):
+        check_seeded_loader(cfg)
+
+
+@pytest.mark.parametrize('tool', ['train.py', 'test.py'])
+def test_a_missing_config_is_one_line_naming_it(tool, tmp_path):
+    missing = tmp_path / 'no_such_config.py'
+    args = [str(missing)] + (['model.pth'] if tool == 'test.py' else [])
+    result = subprocess.run([sys.executable, f'tools/{tool}', *args], cwd=ROOT,
+                            capture_output=True, text=True)
+    assert result.returncode == 2
+    assert result.stderr == f'error: config file {missing} does not exist; ' \
+        'give the path of a config, e.g. configs/vididi_simclr_r3d_ucf101.py.\n'
 
 
 @pytest.mark.parametrize('framework, change, match', [

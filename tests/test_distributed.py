@@ -1,5 +1,6 @@
 """Two processes on CPU (gloo), started the way tools/dist_train.sh starts them."""
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -7,6 +8,9 @@ import sys
 import pytest
 import torch
 
+from mmvididi.engine.hooks.broken_video_hook import parse_lines
+from mmvididi.utils import write_video
+from tests.conftest import moving_frames
 from tests.tiny_configs import ROOT, tiny_config
 
 
@@ -16,22 +20,30 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def dist_train(cfg, tmp_path, *hooks: str) -> subprocess.CompletedProcess:
+    """``tools/dist_train.sh`` of ``cfg`` on 2 CPU processes, with the test
+    hooks of tests/dist_helpers.py."""
+    cfg.custom_imports = dict(imports=['mmvididi', 'tests.dist_helpers'],
+                              allow_failed_imports=False)
+    cfg.custom_hooks = cfg.get('custom_hooks', []) + [
+        dict(type=hook) for hook in hooks]
+    cfg.dump(tmp_path / 'config.py')
+    env = dict(os.environ, PYTHON=sys.executable, PORT=str(free_port()),
+               OMP_NUM_THREADS='1')
+    return subprocess.run(
+        ['bash', 'tools/dist_train.sh', str(tmp_path / 'config.py'), '2',
+         '--work-dir', cfg.work_dir],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+
+
 @pytest.mark.parametrize('framework', ['simclr', 'byol'])
 def test_two_processes_end_with_identical_weights(framework, video_dir, tmp_path):
     work_dir = tmp_path / 'work'
     cfg = tiny_config(f'vididi_{framework}_r3d_ucf101.py', video_dir, work_dir)
-    cfg.custom_imports = dict(imports=['mmvididi', 'tests.dist_helpers'],
-                              allow_failed_imports=False)
-    cfg.custom_hooks = cfg.custom_hooks + [dict(type='DumpRankWeightsHook')]
-    cfg.dump(tmp_path / 'config.py')
-
-    env = dict(os.environ, PYTHON=sys.executable, PORT=str(free_port()),
-               OMP_NUM_THREADS='1')
-    result = subprocess.run(
-        ['bash', 'tools/dist_train.sh', str(tmp_path / 'config.py'), '2',
-         '--work-dir', str(work_dir)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    result = dist_train(cfg, tmp_path, 'DumpRankWeightsHook', 'ProgressBarHook')
     assert result.returncode == 0, result.stderr[-4000:]
+    # 4 videos, 2 ranks, batch 2: 2 iterations; their progress on rank 0 only
+    assert result.stdout.count('[train] epoch ') == 2
     assert 'Distributed training: True' in result.stdout + result.stderr
 
     rank0 = torch.load(work_dir / 'rank0.pth')
@@ -82,3 +94,35 @@ def test_gathered_loss_has_the_gradient_of_the_global_batch(tmp_path):
         got = torch.load(tmp_path / f'rank{rank}.pth')
         torch.testing.assert_close(got['loss'], loss.detach())
         torch.testing.assert_close(got['grad'], encoder.weight.grad)
+
+
+def test_broken_videos_are_counted_over_both_ranks_which_stop_together(
+        tmp_path):
+    """16 videos, the odd ones missing; unshuffled, rank 0 draws the even
+    (good) ones and rank 1 the odd (missing) ones. Rank 0 finds no broken
+    video itself, yet both ranks stop at the first iteration on the global
+    count, before an epoch and its checkpoint; rank 0 lists rank 1's."""
+    data = tmp_path / 'data'
+    names = [f'good{i}.mp4' if i % 2 == 0 else f'missing{i}.mp4'
+             for i in range(16)]
+    for i, name in enumerate(names[::2]):
+        write_video(data / name, moving_frames(i, num_frames=12))
+    (data / 'train.txt').write_text(''.join(f'{n} 0\n' for n in names))
+    work_dir = tmp_path / 'work'
+    cfg = tiny_config('vididi_simclr_r3d_ucf101.py', data, work_dir, epochs=1)
+    cfg.train_dataloader.sampler.shuffle = False
+    result = dist_train(cfg, tmp_path, 'RecordErrorHook')
+
+    assert result.returncode != 0
+    message = (r'(\d+) of 16 training videos \(\d+\.\d%\) failed to load, more '
+               r'than BrokenVideoHook.max_bad_ratio=0.05')
+    errors = [(work_dir / f'rank{rank}_error.txt').read_text() for rank in (0, 1)]
+    assert errors[0] == errors[1] and errors[0].startswith('RuntimeError: ')
+    count = int(re.search(message, errors[0]).group(1))
+    assert 'Epoch(train) [1][1/4]' in result.stdout  # it stopped after the first
+    assert 'Epoch(train) [1][2/4]' not in result.stdout
+    assert not list(work_dir.glob('*.pth'))
+    entries = parse_lines((work_dir / 'bad_videos.txt').read_text())
+    assert len(entries) == count >= 2  # rank 1's batch of 2, maybe refetches
+    assert {kind for _, kind, _ in entries} == {'broken'}
+    assert {path for path, _, _ in entries} <= {str(data / n) for n in names[1::2]}

@@ -10,6 +10,7 @@ import torch
 from mmengine.optim import AmpOptimWrapper
 from mmengine.runner import Runner
 
+from mmvididi.engine.optim import SkipNonFiniteMixin
 from mmvididi.models import ViDiDiDataPreprocessor
 from tests.test_data_preprocessor import batch
 from tests.tiny_configs import FRAMEWORKS, build_model, tiny_config
@@ -57,7 +58,7 @@ def test_amp_and_channels_last_change_results_by_rounding_only(
         model.cuda()
         if name == 'float64':
             model.double()
-        model.active_pairs = [(0, 1)]
+        model.set_active_pairs([(0, 1)])
         results[name] = loss_and_gradient(model, one_batch, amp=name == 'amp')
     loss_ref, grad_ref = results['float64']
 
@@ -92,14 +93,45 @@ def test_runner_trains_each_framework_on_the_gpu(framework, amp, video_dir,
                                                  tmp_path):
     """As tools/train.py [--amp]: from the config, on the GPU."""
     cfg = tiny_config(f'vididi_{framework}_r3d_ucf101.py', video_dir, tmp_path)
-    if amp:
-        cfg.optim_wrapper.type = 'AmpOptimWrapper'
-        cfg.optim_wrapper.pop('max_consecutive')
+    if amp:  # what tools/train.py --amp makes of the config's wrapper
+        cfg.optim_wrapper.type = 'SkipNonFiniteAmpOptimWrapper'
         cfg.optim_wrapper.loss_scale = 'dynamic'
     runner = Runner.from_cfg(cfg)
     runner.train()
 
     assert next(runner.model.parameters()).is_cuda
     assert isinstance(runner.optim_wrapper, AmpOptimWrapper) == amp
+    assert isinstance(runner.optim_wrapper, SkipNonFiniteMixin)
     losses = list(runner.message_hub.get_scalar('train/loss').data[0])
     assert len(losses) == 4 and all(math.isfinite(x) for x in losses)
+
+
+def test_non_finite_losses_are_skipped_under_amp(video_dir, tmp_path):
+    """--amp on a GPU: float16 autocast and the CUDA loss scaler; NaN losses
+    from iteration 3 on are skipped (weights stay finite, the scale is not
+    touched by them) and 3 in a row stop training."""
+    cfg = tiny_config('vididi_simclr_r3d_ucf101.py', video_dir, tmp_path,
+                      epochs=4)
+    cfg.optim_wrapper.update(type='SkipNonFiniteAmpOptimWrapper',
+                             loss_scale='dynamic', max_consecutive=3)
+    runner = Runner.from_cfg(cfg)
+    framework = runner.model.framework
+    real_loss, calls, scales = framework.loss, [], []
+
+    def loss_from_iteration_3(embed, a, b):
+        calls.append(1)
+        losses = real_loss(embed, a, b)
+        if len(calls) >= 3:
+            scales.append(runner.optim_wrapper.loss_scaler.get_scale())
+            losses['loss'] = losses['loss'] * float('nan')
+        return losses
+
+    framework.loss = loss_from_iteration_3
+    with pytest.raises(FloatingPointError, match=r'3 training steps in a row '
+                       r'had a non-finite loss, the last at iteration 5'):
+        runner.train()
+    assert len(scales) == 3 and len(set(scales)) == 1
+    assert runner.optim_wrapper.loss_scaler.get_scale() == scales[0]
+    assert runner.message_hub.get_scalar('train/skipped_steps').current() == 3
+    for param in runner.model.parameters():
+        assert param.is_cuda and torch.isfinite(param).all()

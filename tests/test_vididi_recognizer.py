@@ -7,6 +7,7 @@ from mmaction.registry import MODELS
 from mmengine.optim import OptimWrapper
 from mmengine.registry import init_default_scope
 
+from mmvididi.pairs import PairError
 from tests.tiny_configs import FRAMEWORKS, build_model, tiny_config
 
 
@@ -14,9 +15,10 @@ from tests.tiny_configs import FRAMEWORKS, build_model, tiny_config
 def test_loss_decreases_on_a_repeated_batch(framework, one_batch, video_dir,
                                             tmp_path):
     model = build_model(framework, video_dir, tmp_path)
+    model.set_active_pairs(model.pairs)  # every pair at every step: comparable
     optim = OptimWrapper(torch.optim.AdamW(model.parameters(), lr=2e-3))
     losses = [model.train_step(one_batch, optim)['loss'].item()
-              for _ in range(12)]  # every pair at every step: comparable
+              for _ in range(12)]
     assert all(torch.isfinite(torch.tensor(losses)))
     assert losses[-1] < 0.8 * losses[0], losses
 
@@ -30,7 +32,7 @@ def test_each_active_pair_feeds_view_1_and_view_2_in_its_orders(
     monkeypatch.setattr(model.framework, 'loss', lambda embed, a, b: seen.append(
         (a, b)) or dict(loss=embed(a).sum() * 0))
 
-    model.active_pairs = [(2, 0), (0, 1)]
+    model.set_active_pairs([(2, 0), (0, 1)])
     model(**data, mode='loss')
 
     inputs = data['inputs']
@@ -63,10 +65,38 @@ def test_tensor_and_predict_modes(one_batch, video_dir, tmp_path):
     ([(0, 1), (1, 3)], r'pairs with other orders: \[\(1, 3\)\]'),
     ([(0, 1), (1, 0)], r'orders in no pair: \[2\]'),
     ([(0, 1), (0, 1), (1, 0), (2, 0)], 'must be distinct'),
+    ([(0, 1), (1, 2), (2, 1)], 'not balanced'),
 ])
 def test_bad_pairs_are_refused_when_built(pairs, match, video_dir, tmp_path):
-    with pytest.raises(ValueError, match=match):
+    with pytest.raises(PairError, match=r'^model.pairs=.*' + match):
         build_model('simclr', video_dir, tmp_path, pairs=pairs)
+
+
+def test_active_pairs_are_set_by_name_and_checked(video_dir, tmp_path):
+    model = build_model('simclr', video_dir, tmp_path)
+    assert model.active_pairs is None  # until the schedule sets them
+    model.set_active_pairs([[1, 2]])
+    assert model.active_pairs == [(1, 2)]
+    with pytest.raises(PairError, match=r'give some of model.pairs=.*; not '
+                       r'among them: \[\(0, 0\)\]'):
+        model.set_active_pairs([(0, 0)])
+    with pytest.raises(AttributeError):
+        model.active_pairs = [(0, 1)]  # the method is the contract
+
+
+def test_the_loss_report_names_pairs_and_terms(one_batch, video_dir, tmp_path):
+    from mmengine.logging import MessageHub
+
+    from mmvididi.utils.loss_report import last_loss_report
+    MessageHub.get_instance('loss-report-test')
+    model = build_model('vicreg', video_dir, tmp_path)
+    model.set_active_pairs([(2, 1)])
+    optim = OptimWrapper(torch.optim.SGD(model.parameters(), lr=0.0))
+    log_vars = model.train_step(one_batch, optim)
+    report = last_loss_report()
+    assert report['pairs'] == [[2, 1]]
+    assert report['terms'].keys() == log_vars.keys()
+    assert report['terms']['loss'] == pytest.approx(log_vars['loss'].item())
 
 
 def test_one_view_is_refused(one_batch, video_dir, tmp_path):
@@ -86,6 +116,7 @@ def test_byol_target_follows_the_ema_rule(one_batch, video_dir, tmp_path):
         assert torch.equal(param, online[name])  # starts as a copy
         assert not param.requires_grad
 
+    model.set_active_pairs(model.pairs)
     optim = OptimWrapper(torch.optim.SGD(model.parameters(), lr=0.5))
     model.train_step(one_batch, optim)  # online moves, target still equal
     old_target = copy.deepcopy(dict(byol.target.named_parameters()))
@@ -118,6 +149,7 @@ def test_other_mmaction_backbones_train(backbone, channels, one_batch,
                         neck=dict(type='MLPProjector', in_channels=channels,
                                   hidden_channels=32, out_channels=32,
                                   num_layers=3))
+    model.set_active_pairs([(0, 1)])
     optim = OptimWrapper(torch.optim.AdamW(model.parameters(), lr=1e-3))
     assert torch.isfinite(model.train_step(one_batch, optim)['loss'])
 
@@ -143,6 +175,8 @@ def test_channels_last_changes_results_by_rounding_only(one_batch, video_dir,
     exact = build_model('simclr', video_dir, tmp_path, channels_last=False).double()
     for model in (fast, exact):
         model.load_state_dict(standard.state_dict())
+    for model in (standard, fast, exact):
+        model.set_active_pairs(model.pairs)
     assert fast.backbone.conv1.conv.weight.is_contiguous(
         memory_format=torch.channels_last_3d)
     results = []

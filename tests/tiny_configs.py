@@ -6,6 +6,8 @@ from mmaction.registry import MODELS
 from mmengine import Config
 from mmengine.registry import init_default_scope
 
+from mmvididi.utils.config_checks import innermost_dataset_cfg
+
 ROOT = Path(__file__).parents[1]
 FRAMEWORKS = ('simclr', 'byol', 'vicreg')
 
@@ -21,9 +23,10 @@ def tiny_config(config: str, video_dir: Path, work_dir: Path,
 
     loader = cfg.train_dataloader
     loader.update(batch_size=batch_size, num_workers=0, persistent_workers=False)
-    loader.dataset.update(ann_file=str(video_dir / 'train.txt'),
-                          data_prefix=dict(video=str(video_dir)))
-    views = next(t for t in loader.dataset.pipeline if t.type == 'MultiView')
+    dataset = innermost_dataset_cfg(loader.dataset)  # in ReproducibleDataset
+    dataset.update(ann_file=str(video_dir / 'train.txt'),
+                   data_prefix=dict(video=str(video_dir)))
+    views = next(t for t in dataset.pipeline if t.type == 'MultiView')
     for transform in views.transforms[0]:
         if transform.type == 'SampleFrames':
             transform.clip_len = clip_len + max(cfg.data_orders)
@@ -95,9 +98,10 @@ def tiny_recognition_config(name: str, video_dir: Path, work_dir: Path,
     for split in ('train', 'val', 'test'):
         loader = cfg[f'{split}_dataloader']
         loader.update(batch_size=2, num_workers=0, persistent_workers=False)
-        loader.dataset.update(ann_file=str(video_dir / 'train.txt'),
-                              data_prefix=dict(video=str(video_dir)))
-        for transform in loader.dataset.pipeline:
+        dataset = innermost_dataset_cfg(loader.dataset)
+        dataset.update(ann_file=str(video_dir / 'train.txt'),
+                       data_prefix=dict(video=str(video_dir)))
+        for transform in dataset.pipeline:
             if transform.type == 'SampleFrames':
                 transform.update(clip_len=4, num_clips=min(transform.num_clips, 2))
             if transform.type == 'Resize':

@@ -13,7 +13,7 @@ from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 import mmvididi  # noqa: F401  (compat fixes before any config is built)
-from mmvididi.utils import adapt_to_device
+from mmvididi.utils import adapt_to_device, load_config_or_exit
 
 
 def parse_args() -> argparse.Namespace:
@@ -58,7 +58,7 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
 
 def main() -> None:
     args = parse_args()
-    cfg = merge_args(Config.fromfile(args.config), args)
+    cfg = merge_args(load_config_or_exit(args.config), args)
     Runner.from_cfg(cfg).test()
 
 

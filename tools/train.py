@@ -13,7 +13,15 @@ from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 import mmvididi  # noqa: F401  (compat fixes before any config is built)
-from mmvididi.utils import adapt_to_device, check_vididi_config
+from mmvididi.utils import adapt_to_device, load_config_or_exit
+
+#: --amp: the mixed-precision wrapper of each wrapper type it accepts
+AMP_WRAPPERS = {
+    'OptimWrapper': 'AmpOptimWrapper',
+    'AmpOptimWrapper': 'AmpOptimWrapper',
+    'SkipNonFiniteOptimWrapper': 'SkipNonFiniteAmpOptimWrapper',
+    'SkipNonFiniteAmpOptimWrapper': 'SkipNonFiniteAmpOptimWrapper',
+}
 
 
 def parse_args() -> argparse.Namespace:
@@ -62,13 +70,12 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
             raise ValueError("--amp needs a GPU: mmengine's AmpOptimWrapper "
                              'does not run on CPUs; train without it.')
         wrapper = cfg.optim_wrapper.get('type', 'OptimWrapper')
-        if wrapper not in ('OptimWrapper', 'SkipNonFiniteOptimWrapper',
-                           'AmpOptimWrapper'):
-            raise ValueError(f'--amp needs optim_wrapper.type OptimWrapper, '
-                             f'not {wrapper}.')
-        # its dynamic loss scale skips the steps whose gradients overflow
-        cfg.optim_wrapper.type = 'AmpOptimWrapper'
-        cfg.optim_wrapper.pop('max_consecutive', None)
+        if wrapper not in AMP_WRAPPERS:
+            raise ValueError(f'--amp needs optim_wrapper.type one of '
+                             f'{sorted(AMP_WRAPPERS)}, not {wrapper}.')
+        # the dynamic loss scale skips the steps whose gradients overflow; the
+        # SkipNonFinite wrappers also the steps whose loss is not finite
+        cfg.optim_wrapper.type = AMP_WRAPPERS[wrapper]
         cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
     if args.resume is not None:
         cfg.resume = True
@@ -85,8 +92,8 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
 
 def main() -> None:
     args = parse_args()
-    cfg = merge_args(Config.fromfile(args.config), args)
-    check_vididi_config(cfg)  # before anything is built or started
+    cfg = merge_args(load_config_or_exit(args.config), args)
+    # ViDiDiHook (default_hooks.pair_schedule) checks the config before the run
     Runner.from_cfg(adapt_to_device(cfg)).train()
 
 

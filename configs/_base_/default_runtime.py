@@ -11,7 +11,12 @@ default_hooks = dict(
     sampler_seed=dict(type='DistSamplerSeedHook'),
     sync_buffers=dict(type='SyncBuffersHook'),
     # counts the videos SkipBrokenVideoDataset skipped; stops above 5 %
-    broken_videos=dict(type='BrokenVideoHook', max_bad_ratio=0.05))
+    broken_videos=dict(type='BrokenVideoHook', max_bad_ratio=0.05),
+    # checks the config before the run; steps ViDiDi's balanced order-pair
+    # schedule (inert for other models). A config's custom_hooks cannot drop
+    # it; pick the schedule with default_hooks.pair_schedule.mode:
+    # 'alternate', 'epoch', 'random' or 'joint' (README, docs/method.md)
+    pair_schedule=dict(type='ViDiDiHook', mode='alternate'))
 
 env_cfg = dict(
     cudnn_benchmark=False,

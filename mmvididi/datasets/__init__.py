@@ -1,9 +1,11 @@
+from mmvididi.datasets.reproducible_dataset import ReproducibleDataset
 from mmvididi.datasets.samplers import ReproducibleSampler
 from mmvididi.datasets.skip_broken_video_dataset import SkipBrokenVideoDataset
 from mmvididi.datasets.transforms import (ExactVideoDecode, MultiView,
                                           SafeDecordInit, TemporalDerivative)
 from mmvididi.datasets.video_retrieval_dataset import VideoRetrievalDataset
 
-__all__ = ['ExactVideoDecode', 'MultiView', 'ReproducibleSampler', 'SafeDecordInit',
+__all__ = ['ExactVideoDecode', 'MultiView', 'ReproducibleDataset',
+           'ReproducibleSampler', 'SafeDecordInit',
            'SkipBrokenVideoDataset', 'TemporalDerivative',
            'VideoRetrievalDataset']

@@ -2,18 +2,21 @@
 import atexit
 import contextlib
 import os
-import random
 import tempfile
 from typing import List
 
-import numpy as np
-import torch
 from mmaction.datasets import VideoDataset
 from mmaction.registry import DATASETS
 from mmengine.fileio import list_from_file
 from mmengine.logging import print_log
 
 from mmvididi.utils.annotation_files import SplitFileError
+from mmvididi.video import PARTIAL_ATTRIBUTE, VIDEO_SOURCE_KEY
+
+#: kinds of a ``bad_video_log`` line: ``<path>\t<kind>\t<reason>``
+BROKEN = 'broken'  # failed to load: skipped, another video took its place
+PARTIAL = 'partial'  # decoded only in part: trained on as far as it decodes
+EXPECTED_LINE = 'expected "<video path> <integer label>"'
 
 
 def _remove(path: str) -> None:
@@ -27,18 +30,24 @@ class SkipBrokenVideoDataset(VideoDataset):
 
     - Every annotation line is checked when the dataset is built:
       ``<path> <label>`` (or ``<path>`` alone, label -1); any other line stops
-      the run at start with ``file:line``.
+      the run at start with ``file:line`` and what is wrong (a label that is
+      not an integer; more fields than a path and a label, as a path with
+      spaces gives).
     - In training, a video whose loading fails (missing, empty, truncated, not a
       video) is skipped: its path is logged once per process and appended,
-      with the reason, to ``bad_video_log`` (a temporary file made when the
-      dataset is built, so that every dataloader worker writes to it;
-      ``BrokenVideoHook`` reads it), and another video is drawn, at most
-      ``max_refetch`` times.
+      as ``BROKEN`` with the reason, to ``bad_video_log`` (a temporary file
+      made when the dataset is built, so that every dataloader worker writes
+      to it; ``BrokenVideoHook`` reads it), and another video is drawn, at
+      most ``max_refetch`` times.
+    - A video that loads but decoded only in part (the opened video, in
+      ``results[VIDEO_SOURCE_KEY]``, says why in its ``partial`` attribute)
+      is used as far as it decodes and appended to ``bad_video_log`` as
+      ``PARTIAL``, once per process.
     - In testing a broken video is an error that names it: a test set that
       silently shrinks would change the metric.
-    - An index ``(index, epoch, seed)`` from ``ReproducibleSampler`` seeds
-      Python's, numpy's and torch's random numbers for the sample from those
-      three, so its augmentation is reproducible (and ``--resume`` exact).
+
+    Random augmentation is made reproducible by the ``ReproducibleDataset``
+    wrapper around it (with ``ReproducibleSampler``).
 
     Args:
         max_refetch: draws after a failed video before giving up. Defaults to 10.
@@ -60,12 +69,17 @@ class SkipBrokenVideoDataset(VideoDataset):
             if not fields:
                 continue
             labels = fields[1:]
-            if not all(x.lstrip('-').isdigit() for x in labels) or \
-                    (len(labels) > 1 and not self.multi_class):
+            if len(labels) > 1 and not self.multi_class:
                 raise SplitFileError(
                     self.ann_file, line_no,
-                    f'expected "<video path> <integer label>", got {line!r}; '
-                    'paths with spaces are not supported.')
+                    f'{EXPECTED_LINE}, got {line!r}: {len(fields)} fields, not '
+                    '2; paths with spaces are not supported, rename the video.')
+            not_integer = [x for x in labels if not x.lstrip('-').isdigit()]
+            if not_integer:
+                raise SplitFileError(
+                    self.ann_file, line_no,
+                    f'{EXPECTED_LINE}, got {line!r}: the label '
+                    f'{not_integer[0]!r} is not an integer.')
             filename = fields[0]
             if self.data_prefix['video'] is not None:
                 filename = os.path.join(self.data_prefix['video'], filename)
@@ -76,32 +90,31 @@ class SkipBrokenVideoDataset(VideoDataset):
             data_list.append(dict(filename=filename, label=label))
         return data_list
 
-    def __getitem__(self, index) -> dict:
-        if isinstance(index, tuple):
-            index, epoch, seed = index
-            state = np.random.SeedSequence([seed, epoch, index]).generate_state(1)
-            random.seed(int(state[0]))
-            np.random.seed(int(state[0]))
-            torch.manual_seed(int(state[0]))
-        return super().__getitem__(index)
-
     def prepare_data(self, idx: int):
+        data_info = self.get_data_info(idx)
+        path = data_info.get('filename', f'sample {idx}')
         try:
-            return super().prepare_data(idx)
+            # the opening transform leaves the video in data_info, in place
+            data = self.pipeline(data_info)
         except Exception as error:
-            path = self.get_data_info(idx).get('filename', f'sample {idx}')
             if self.test_mode:
                 raise RuntimeError(f'cannot load test video {path}: {error}') \
                     from error
-            self._record(path, error)
+            self._record(path, BROKEN, f'{type(error).__name__}: {error}')
             return None  # BaseDataset draws another video
+        partial = getattr(data_info.get(VIDEO_SOURCE_KEY), PARTIAL_ATTRIBUTE,
+                          None)
+        if partial:
+            self._record(path, PARTIAL, str(partial))
+        return data
 
-    def _record(self, path: str, error: Exception) -> None:
-        if path in self._logged:
+    def _record(self, path: str, kind: str, reason: str) -> None:
+        if (path, kind) in self._logged:
             return
-        self._logged.add(path)
-        reason = f'{type(error).__name__}: {error}'.replace('\n', ' ')
-        print_log(f'skipping broken video {path} ({reason})', 'current',
-                  level=30)
+        self._logged.add((path, kind))
+        reason = reason.replace('\n', ' ').replace('\t', ' ')
+        what = 'skipping broken video' if kind == BROKEN else \
+            'video decoded only in part, used as far as it decodes:'
+        print_log(f'{what} {path} ({reason})', 'current', level=30)
         with open(self.bad_video_log, 'a') as f:  # one short append a line
-            f.write(f'{path}\t{reason[:500]}\n')
+            f.write(f'{path}\t{kind}\t{reason[:500]}\n')

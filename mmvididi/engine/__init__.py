@@ -1,9 +1,12 @@
 from mmvididi.engine.feature_cache_test_loop import FeatureCacheTestLoop
 from mmvididi.engine.hooks import (BrokenVideoHook, OrderPairScheduleHook,
-                                   ProgressBarHook, TargetMomentumHook)
-from mmvididi.engine.optim import SkipNonFiniteOptimWrapper
-from mmvididi.engine.pair_schedule import BalancedPairSchedule
+                                   ProgressBarHook, TargetMomentumHook,
+                                   ViDiDiHook)
+from mmvididi.engine.optim import (SkipNonFiniteAmpOptimWrapper,
+                                   SkipNonFiniteOptimWrapper)
+from mmvididi.pairs import BalancedPairSchedule
 
 __all__ = ['BalancedPairSchedule', 'BrokenVideoHook', 'FeatureCacheTestLoop',
-           'OrderPairScheduleHook', 'ProgressBarHook', 'SkipNonFiniteOptimWrapper',
-           'TargetMomentumHook']
+           'OrderPairScheduleHook', 'ProgressBarHook',
+           'SkipNonFiniteAmpOptimWrapper', 'SkipNonFiniteOptimWrapper',
+           'TargetMomentumHook', 'ViDiDiHook']

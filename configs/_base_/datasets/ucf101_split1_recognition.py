@@ -5,8 +5,10 @@ data_root = 'data/ucf101/videos'
 ann_file_train = 'data/ucf101/ucf101_train_split_1_videos.txt'
 ann_file_test = 'data/ucf101/ucf101_val_split_1_videos.txt'
 
-train_dataloader = dict(
-    dataset=dict(ann_file=ann_file_train, data_prefix=dict(video=data_root)))
+train_dataloader = dict(  # inside the ReproducibleDataset wrapper
+    dataset=dict(
+        dataset=dict(ann_file=ann_file_train,
+                     data_prefix=dict(video=data_root))))
 val_dataloader = dict(
     dataset=dict(ann_file=ann_file_test, data_prefix=dict(video=data_root)))
 test_dataloader = dict(

@@ -53,12 +53,16 @@ train_dataloader = dict(
     batch_size=16,  # per GPU: 128 on 8 GPUs
     num_workers=8,
     persistent_workers=True,
+    # the sampler's (index, epoch, seed) seed each clip's augmentation in
+    # ReproducibleDataset (outermost), so --resume is exact
     sampler=dict(type='ReproducibleSampler', shuffle=True),
     dataset=dict(
-        type='SkipBrokenVideoDataset',
-        ann_file='',
-        data_prefix=dict(video=''),
-        pipeline=train_pipeline))
+        type='ReproducibleDataset',
+        dataset=dict(
+            type='SkipBrokenVideoDataset',
+            ann_file='',
+            data_prefix=dict(video=''),
+            pipeline=train_pipeline)))
 val_dataloader = dict(
     batch_size=16,
     num_workers=8,

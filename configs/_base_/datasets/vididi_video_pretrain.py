@@ -44,9 +44,13 @@ train_dataloader = dict(
     num_workers=8,
     persistent_workers=True,
     drop_last=True,  # contrastive losses and BatchNorm need full batches
+    # the sampler's (index, epoch, seed) seed each clip's augmentation in
+    # ReproducibleDataset (outermost), so --resume is exact
     sampler=dict(type='ReproducibleSampler', shuffle=True),
     dataset=dict(
-        type='SkipBrokenVideoDataset',
-        ann_file='',
-        data_prefix=dict(video=''),
-        pipeline=train_pipeline))
+        type='ReproducibleDataset',
+        dataset=dict(
+            type='SkipBrokenVideoDataset',
+            ann_file='',
+            data_prefix=dict(video=''),
+            pipeline=train_pipeline)))

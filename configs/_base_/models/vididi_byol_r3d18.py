@@ -18,7 +18,5 @@ model = dict(
             out_channels=256,
             num_layers=2)))
 
-custom_hooks = [
-    dict(type='OrderPairScheduleHook', mode='alternate'),
-    dict(type='TargetMomentumHook'),
-]
+# the pair schedule is default_hooks.pair_schedule (_base_/default_runtime.py)
+custom_hooks = [dict(type='TargetMomentumHook')]

@@ -26,5 +26,3 @@ model = dict(
         mean=(123.675, 116.28, 103.53),
         std=(58.395, 57.12, 57.375),
         derivative_norm='clip_rms'))
-
-custom_hooks = [dict(type='OrderPairScheduleHook', mode='alternate')]

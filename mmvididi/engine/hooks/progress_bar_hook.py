@@ -3,12 +3,14 @@ import sys
 import time
 
 from mmaction.registry import HOOKS
+from mmengine.dist import is_main_process
 from mmengine.hooks import Hook
 
 
 @HOOKS.register_module()
 class ProgressBarHook(Hook):
-    """Print ``[name] epoch e/E |#####-----| iter i/I loss x eta m:ss``.
+    """Print ``[name] epoch e/E |#####-----| iter i/I loss x eta m:ss``, on
+    rank 0 only (its loss: that of rank 0's part of the batch).
 
     On a terminal the line is redrawn in place after every iteration;
     elsewhere (a log file, CI) a line is printed every ``1/lines`` of training.
@@ -33,6 +35,8 @@ class ProgressBarHook(Hook):
 
     def after_train_iter(self, runner, batch_idx: int, data_batch=None,
                          outputs=None) -> None:
+        if not is_main_process():
+            return
         done, total = runner.iter + 1, runner.max_iters
         tty = sys.stdout.isatty()
         if not tty and done != total and \

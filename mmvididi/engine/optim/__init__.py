@@ -1,4 +1,6 @@
-from mmvididi.engine.optim.skip_non_finite_optim_wrapper import \
-    SkipNonFiniteOptimWrapper
+from mmvididi.engine.optim.skip_non_finite_optim_wrapper import (
+    SkipNonFiniteAmpOptimWrapper, SkipNonFiniteMixin,
+    SkipNonFiniteOptimWrapper)
 
-__all__ = ['SkipNonFiniteOptimWrapper']
+__all__ = ['SkipNonFiniteAmpOptimWrapper', 'SkipNonFiniteMixin',
+           'SkipNonFiniteOptimWrapper']

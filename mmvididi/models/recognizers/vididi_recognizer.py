@@ -1,25 +1,18 @@
 """ViDiDiRecognizer: one encoder, every temporal-derivative order, one SSL loss."""
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence
 
 import torch
 import torch.nn.functional as F
 from mmaction.registry import MODELS
-from mmengine.logging import MessageHub
 from mmengine.model import BaseModel
 
 from mmvididi.derivatives import check_orders
+from mmvididi.pairs import Pair, PairError, check_pairs
+from mmvididi.utils.loss_report import report_loss
 
-Pair = Tuple[int, int]
-
-
-def default_pairs(orders: Sequence[int]) -> List[Pair]:
-    """Every ordered pair of distinct orders, each next to its reverse:
-    (0, 1), (1, 0), (0, 2), (2, 0), (1, 2), (2, 1) for orders 0-2; ``[(0, 0)]``
-    for orders ``(0,)``, the plain framework."""
-    if len(orders) == 1:
-        return [(orders[0], orders[0])]
-    return [pair for i, a in enumerate(orders) for b in orders[i + 1:]
-            for pair in ((a, b), (b, a))]
+#: how a config adds the pair schedule (configs/_base_/default_runtime.py has it)
+SCHEDULE_HOOK_CONFIG = ("default_hooks = dict(pair_schedule=dict("
+                        "type='ViDiDiHook', mode='alternate'))")
 
 
 @MODELS.register_module()
@@ -30,8 +23,10 @@ class ViDiDiRecognizer(BaseModel):
     pair (a, b), branch A sees the first view of each video in order a and
     branch B the second view in order b; the ``framework`` (SimCLR, BYOL or
     VICReg) makes the two embeddings of one video agree. The losses of the
-    ``active_pairs`` are summed; ``OrderPairScheduleHook`` sets them every
-    iteration (without it, every pair trains at every step).
+    ``active_pairs`` are summed; ``ViDiDiHook`` sets them before every
+    iteration with :meth:`set_active_pairs`. A model with more than one pair
+    refuses to train before they are set: a run without the schedule would
+    silently train every pair at every step.
 
     Args:
         backbone: an MMAction2 3D backbone config (``ResNet3d``,
@@ -40,8 +35,9 @@ class ViDiDiRecognizer(BaseModel):
         framework: ``SimCLR``, ``BYOL`` or ``VICReg`` config.
         orders: derivative orders trained; ``(0,)`` is the plain framework,
             the baseline of every ViDiDi number.
-        pairs: (order on branch A, order on branch B) pairs; defaults to
-            :func:`default_pairs`.
+        pairs: (order on branch A, order on branch B) pairs, checked by
+            :func:`mmvididi.pairs.check_pairs`; defaults to
+            :func:`mmvididi.pairs.default_pairs`.
         data_preprocessor: defaults to ``ViDiDiDataPreprocessor``; it is told
             to compute ``orders``.
         feature_orders: the orders whose pooled backbone features, each
@@ -67,8 +63,10 @@ class ViDiDiRecognizer(BaseModel):
                 type='ViDiDiDataPreprocessor'),
             init_cfg=init_cfg)
         self.orders = check_orders(orders, 'ViDiDiRecognizer')
-        self.pairs = self._check_pairs(pairs)
-        self.active_pairs = list(self.pairs)
+        self.pairs = check_pairs(pairs, self.orders)
+        # one pair: nothing to schedule; more: ViDiDiHook sets them
+        self._active_pairs: Optional[List[Pair]] = \
+            list(self.pairs) if len(self.pairs) == 1 else None
         self.feature_orders = check_orders(feature_orders,
                                            'ViDiDiRecognizer.feature_orders')
         self.data_preprocessor.orders = self.orders
@@ -81,19 +79,22 @@ class ViDiDiRecognizer(BaseModel):
         self.framework = MODELS.build(framework)
         self.framework.setup(self.backbone, self.neck)
 
-    def _check_pairs(self, pairs) -> List[Pair]:
-        if pairs is None:
-            return default_pairs(self.orders)
-        pairs = [tuple(pair) for pair in pairs]
-        unknown = [p for p in pairs if len(p) != 2 or not set(p) <= set(self.orders)]
-        unused = set(self.orders) - {order for pair in pairs for order in pair}
-        if not pairs or unknown or unused or len(set(pairs)) != len(pairs):
-            raise ValueError(
-                f'ViDiDiRecognizer: pairs={pairs} must be distinct (order A, '
-                f'order B) pairs that use exactly the orders {self.orders}; '
-                f'{"pairs with other orders: " + str(unknown) if unknown else ""}'
-                f'{"orders in no pair: " + str(sorted(unused)) if unused else ""}.')
-        return pairs
+    @property
+    def active_pairs(self) -> Optional[List[Pair]]:
+        """The pairs the next training step trains (None: not set yet)."""
+        return self._active_pairs
+
+    def set_active_pairs(self, pairs: Sequence[Sequence[int]]) -> None:
+        """Train ``pairs``, a non-empty subset of ``self.pairs``, from the next
+        step on; ``ViDiDiHook`` calls it before every iteration."""
+        pairs = [tuple(int(order) for order in pair) for pair in pairs]
+        unknown = [pair for pair in pairs if pair not in self.pairs]
+        if not pairs or unknown:
+            raise PairError(
+                f'ViDiDiRecognizer.set_active_pairs({pairs}): give some of '
+                f'model.pairs={self.pairs}'
+                f'{"; not among them: " + str(unknown) if unknown else ""}.')
+        self._active_pairs = pairs
 
     @torch.no_grad()
     def _check_neck(self) -> None:
@@ -143,9 +144,16 @@ class ViDiDiRecognizer(BaseModel):
             raise ValueError(
                 f'ViDiDiRecognizer: got {num_views} view a video; ViDiDi needs '
                 "2: use MultiView(num_views=2) in the training pipeline.")
+        if self._active_pairs is None:
+            raise PairError(
+                f'ViDiDiRecognizer: model.pairs={self.pairs} need a schedule, '
+                'and no ViDiDiHook has set the active pairs. Add the hook '
+                f'to the config: {SCHEDULE_HOOK_CONFIG} (configs inheriting '
+                'configs/_base_/default_runtime.py have it), or call '
+                'model.set_active_pairs(pairs) before the step.')
         self.framework.before_step(self.backbone, self.neck)
         losses: Dict[str, torch.Tensor] = {}
-        for order_a, order_b in self.active_pairs:
+        for order_a, order_b in self._active_pairs:
             pair_losses = self.framework.loss(
                 self.embed, self._clips(inputs[order_a][:, 0]),
                 self._clips(inputs[order_b][:, 1]))
@@ -155,14 +163,11 @@ class ViDiDiRecognizer(BaseModel):
 
     def parse_losses(self, losses: Dict[str, torch.Tensor]) -> tuple:
         """mmengine's sum of the losses; also leaves the active pairs and the
-        loss terms in the message hub, where ``SkipNonFiniteOptimWrapper``
-        reports them if the loss is not finite."""
+        loss terms in the message hub (:func:`mmvididi.utils.loss_report.
+        report_loss`), where ``SkipNonFiniteOptimWrapper`` reports them if the
+        loss is not finite."""
         loss, log_vars = super().parse_losses(losses)
-        MessageHub.get_current_instance().update_info(
-            'last_loss', dict(pairs=[list(p) for p in self.active_pairs],
-                              terms={k: float(torch.as_tensor(v).detach())
-                                     for k, v in log_vars.items()}),
-            resumed=False)
+        report_loss(self._active_pairs or [], log_vars)
         return loss, log_vars
 
     def predict(self, inputs: Dict[int, torch.Tensor], data_samples) -> list:
