@@ -57,10 +57,12 @@ train_dataloader = dict(
     drop_last=True,
     sampler=dict(type='ReproducibleSampler', shuffle=True),
     dataset=dict(
-        type='SkipBrokenVideoDataset',
-        ann_file=data_root + '/train_videos.txt',
-        data_prefix=dict(video=data_root + '/videos'),
-        pipeline=train_pipeline))
+        type='ReproducibleDataset',  # seeds each clip's augmentation
+        dataset=dict(
+            type='SkipBrokenVideoDataset',
+            ann_file=data_root + '/train_videos.txt',
+            data_prefix=dict(video=data_root + '/videos'),
+            pipeline=train_pipeline)))
 feature_dataloader = dict(
     batch_size=16,
     num_workers=2,
