@@ -14,15 +14,15 @@ articulate (``movers``), distractors that wander on their own, lighting
 flicker, sensor noise and H.264 compression at a chosen CRF with B-frames.
 
 No label leak. The target moves on a torus: its position is a lattice of
-copies whose period is the view (at the clip's widest zoom) plus half the
-object, and its start is uniform over one period, so at every frame the
-target's position, as well as its appearance, the camera and the distractors,
-has the same distribution for every class: a single frame says nothing about
-the class, only how frames change does (``tests/test_synthetic_motion.py``
-checks it with a frame-only classifier). A target that leaves the view on one
-side is followed by its copy entering on the other, as if the world were a
-wrapped strip; a static view always shows some of it, and at most two partial
-copies. The first benchmark's generator (``renderer='legacy'``,
+copies whose period is the view's size (at the clip's widest zoom), and its
+start is uniform over one period, so at every frame the target's position, as
+well as its appearance, the camera and the distractors, has the same
+distribution for every class: a single frame says nothing about the class,
+only how frames change does (``tests/test_synthetic_motion.py`` checks it with
+a frame-only classifier). A target that leaves the view on one side comes
+back in on the other at once, as on a wrapped screen: a static view always
+shows one object's worth of it (whole, or cut at one edge and the rest at the
+other). The first benchmark's generator (``renderer='legacy'``,
 ``MotionDatasetSpec.preset('legacy')``, kept bit for bit to reproduce the
 published tables) placed the whole path inside the frame, so that an early
 frame told the direction from where the object was.
@@ -257,12 +257,12 @@ def render_scene(rng: np.random.Generator, spec: MotionDatasetSpec,
         return draw_mover(rng, spec.movers, size, spec.deformation,
                           draw_texture)
 
-    # the target: on a torus of period view (as large as the camera's widest
-    # zoom shows) + half the object, start uniform on it: some of it is
-    # always in a static view, and a zoom-out does not show two copies
+    # the target: on a torus of the view's size (at the camera's widest
+    # zoom), start uniform on it: a static view always shows one object's
+    # worth of it (whole, or cut at one edge and coming in at the other)
     target = draw_object()
     widest = np.sqrt(np.abs(np.linalg.det(camera[:, :, :2]))).max()
-    period = np.ceil(np.array([width, height]) * widest) + round(target.radius)
+    period = np.ceil(np.array([width, height]) * widest)
     direction, dynamics = _class_motion(spec, label)
     travel = rng.uniform(*spec.travel) * side
     view_centre = np.array([(width - 1) / 2, (height - 1) / 2])

@@ -42,9 +42,11 @@ PHOTOS: Dict[str, str] = {
     'rocket': 'DSCOVR launch on Falcon 9, SpaceX; public domain',
 }
 
-#: A photo crop flatter than this (std of grey levels) is drawn again, up to
-#: ``_TRIES`` times: flat sky or backdrop makes no texture.
-_MIN_STD, _TRIES = 20.0, 5
+#: A photo crop is drawn again (up to ``_TRIES`` times) where more than
+#: ``_MAX_FLAT`` of its 8 x 8 blocks are flat (grey-level std under
+#: ``_FLAT_STD``): a sky or a dark backdrop makes no texture, and a camera
+#: moving over it shows nothing.
+_TRIES, _MAX_FLAT, _FLAT_STD = 5, 0.5, 4.0
 
 PROCEDURAL_KINDS = ('noise', 'stripes', 'checker', 'gradient', 'blobs')
 
@@ -104,15 +106,27 @@ def photo_texture(rng: np.random.Generator, height: int, width: int,
         left = rng.integers(photo.shape[1] - crop_w + 1)
         patch = np.ascontiguousarray(photo[top:top + crop_h,
                                            left:left + crop_w])
-        if patch.mean(axis=-1).std() >= _MIN_STD:
-            break  # else a flat crop (sky, a dark backdrop): draw again
-    interpolation = cv2.INTER_AREA if crop > 1 else cv2.INTER_LINEAR
-    patch = cv2.resize(patch, (width, height), interpolation=interpolation)
+        interpolation = cv2.INTER_AREA if crop > 1 else cv2.INTER_LINEAR
+        patch = cv2.resize(patch, (width, height), interpolation=interpolation)
+        if flat_fraction(patch) <= _MAX_FLAT:
+            break
     return _colour_shift(rng, patch)
 
 
+def flat_fraction(image: np.ndarray, block: int = 8) -> float:
+    """Fraction of the ``block`` x ``block`` tiles of ``image`` whose grey
+    levels vary by less than ``_FLAT_STD`` (0 for an image under a tile)."""
+    grey = image.mean(axis=-1)
+    rows, cols = grey.shape[0] // block, grey.shape[1] // block
+    if not rows or not cols:
+        return 0.0
+    tiles = grey[:rows * block, :cols * block].reshape(rows, block, cols, block)
+    return float((tiles.std(axis=(1, 3)) < _FLAT_STD).mean())
+
+
 def _colour_shift(rng: np.random.Generator, image: np.ndarray) -> np.ndarray:
-    """Random channel gains (a tint), contrast and brightness."""
+    """Random channel gains (a tint), saturation, contrast and brightness (the
+    mean kept in 60..195)."""
     grey = image.mean(axis=-1, keepdims=True)
     if np.allclose(image, grey):  # a grey photo: tint it more
         gains = np.exp(rng.normal(0, 0.3, 3))
@@ -122,8 +136,10 @@ def _colour_shift(rng: np.random.Generator, image: np.ndarray) -> np.ndarray:
     image = grey + saturation * (image - grey)
     mean = image.mean()
     contrast = np.exp(rng.normal(0, 0.25))
-    brightness = rng.normal(0, 25)
-    out = (image - mean) * contrast + mean + brightness
+    # a new mean brightness, kept off the ends so that clipping to 0..255
+    # does not flatten the texture
+    brightness = np.clip(mean + rng.normal(0, 25), 60, 195)
+    out = (image - mean) * contrast + brightness
     return (out * gains / gains.mean()).astype(np.float32)
 
 
