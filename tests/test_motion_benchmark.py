@@ -1,23 +1,29 @@
-"""The embedded default end to end, shrunk: dataset, pretraining, retrieval,
-reports; and the console progress bar."""
+"""The embedded default end to end, shrunk: dataset, pretraining and retrieval
+through the Runner, reports, and tools/test.py giving the same numbers from the
+checkpoint; the benchmark's runs; the derivative visualiser."""
 import importlib.util
 import json
+import shlex
+import subprocess
+import sys
 
 import pytest
+from mmengine.config import Config
 
-from mmvididi.apis import (benchmark_config, loss_curve, motion_retrieval,
-                           pretrain)
 from mmvididi.data_preparation.synthetic_motion import (
     MotionDatasetSpec, generate_motion_dataset)
-from mmvididi.engine import ProgressBarHook
 from tests.tiny_configs import ROOT
 
+GROUPS = ('order0', 'order1', 'orders0+1')
 
-def load_demo():
-    spec = importlib.util.spec_from_file_location('demo', ROOT / 'tools/demo.py')
-    demo = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(demo)
-    return demo
+
+def load_tool(path: str):
+    """A module of tools/ by its path, as the tools import it."""
+    spec = importlib.util.spec_from_file_location(path.replace('/', '.'),
+                                                  ROOT / path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture(scope='module')
@@ -28,41 +34,211 @@ def motion_root(tmp_path_factory):
     return root
 
 
-def test_pretrain_and_retrieve_both_twins(motion_root, tmp_path, capsys):
-    results, curves = {}, {}
-    for name, orders in (('ViDiDi', (0, 1, 2)), ('baseline', (0, ))):
-        cfg = benchmark_config(
-            str(ROOT / 'configs/synthetic_motion/vididi_vicreg_r3d_tiny.py'),
-            motion_root, tmp_path / name, orders=orders, max_epochs=2,
-            cfg_options={'train_dataloader.batch_size': 8,
-                         'train_dataloader.num_workers': 0,
-                         'train_dataloader.persistent_workers': False,
-                         'feature_dataloader.num_workers': 0})
-        runner = pretrain(cfg, [ProgressBarHook(name)])
-        assert runner.model.orders == orders
-        curves[name] = loss_curve(runner)
-        retrieval = motion_retrieval(runner.model, cfg, motion_root)
-        assert list(retrieval) == ['order 0', 'order 1', 'orders 0+1']
-        for recall in retrieval.values():
-            assert set(recall) == {'R@1', 'R@5', 'R@10'}
-            assert 0 <= recall['R@1'] <= recall['R@5'] <= recall['R@10'] <= 100
-        results[name] = dict(retrieval=retrieval)
-    assert len(curves['ViDiDi']) == 4  # 16 videos, batch 8, 2 epochs
-    assert '[baseline] epoch 2/2 |########################| iter 4/4' in \
-        capsys.readouterr().out
+def test_demo_shrunk_through_the_runner_and_tools_test(tmp_path):
+    """The demo's flags shrink it; it prints the per-order table, writes its
+    reports, and ``tools/test.py`` with the command in results.json gives the
+    demo's numbers from the checkpoint."""
+    work_dir = tmp_path / 'demo'
+    options = ['train_dataloader.num_workers=0',
+               'train_dataloader.persistent_workers=False',
+               'test_dataloader.num_workers=0']
+    demo = subprocess.run(
+        [sys.executable, 'tools/demo.py', '--work-dir', str(work_dir),
+         '--epochs', '1', '--train-per-class', '2', '--test-per-class', '1',
+         '--batch-size', '8', '--cfg-options', *options],
+        cwd=ROOT, capture_output=True, text=True)
+    assert demo.returncode == 0, demo.stderr[-3000:]
+    assert '[baseline] epoch 1/1 |########################| iter 2/2' in \
+        demo.stdout  # 16 train videos, batch 8
 
-    table = load_demo().write_reports(tmp_path, results, curves, 'header')
-    assert table.splitlines()[2].startswith('| ViDiDi | order 0 |')
+    results = json.loads((work_dir / 'results.json').read_text())
+    assert list(results) == ['ViDiDi', 'baseline']
+    assert results['ViDiDi']['orders'] == [0, 1, 2]
+    assert results['baseline']['orders'] == [0]
+    table = [line for line in demo.stdout.splitlines() if line.startswith('|')]
+    assert table[0] == '| model | features | R@1 | R@5 | R@10 |'
+    for name, result in results.items():
+        assert list(result['retrieval']) == list(GROUPS)
+        for group, recall in result['retrieval'].items():
+            assert 0 <= recall['R@1'] <= recall['R@5'] <= recall['R@10'] <= 100
+            for value in recall.values():  # 8 queries: multiples of 12.5
+                assert value / 12.5 == round(value / 12.5)
+            assert f'| {name} | {group} | {recall["R@1"]:.1f} |' in \
+                '\n'.join(table)
+    assert len(table) == 2 + 2 * len(GROUPS)
+    markdown = (work_dir / 'results.md').read_text()
+    assert '| ViDiDi | order1 |' in markdown
+    assert results['ViDiDi']['test_command'] in markdown
+    for image in ('loss_curves.png', 'recall_at_k.png'):
+        assert (work_dir / image).read_bytes()[:4] == b'\x89PNG'
+
+    # the published numbers again, from the checkpoint, with tools/test.py
+    command = shlex.split(results['ViDiDi']['test_command'])
+    assert command[:4] == ['python', 'tools/test.py',
+                           'configs/synthetic_motion/vididi_simclr_r3d_tiny.py',
+                           results['ViDiDi']['checkpoint']]
+    test = subprocess.run(
+        [sys.executable] + command[1:] + ['--work-dir', str(tmp_path / 'test')],
+        cwd=ROOT, capture_output=True, text=True)
+    assert test.returncode == 0, test.stderr[-3000:]
+    logs = list((tmp_path / 'test').glob('*/*.json'))
+    assert len(logs) == 1
+    logged = json.loads(logs[0].read_text().splitlines()[-1])
+    for group, recall in results['ViDiDi']['retrieval'].items():
+        for k, value in recall.items():
+            assert logged[f'retrieval/{group}/{k}'] == value
+
+
+def schedule_hooks(cfg, types) -> list:
+    """The order-pair schedule hook configs of ``cfg``, wherever they are."""
+    hooks = list(cfg.get('default_hooks', {}).values()) + \
+        list(cfg.get('custom_hooks', []))
+    return [h for h in hooks if h is not None and h.get('type') in types]
+
+
+def test_schedule_mode_is_set_on_the_hook_found_by_type():
+    helpers = load_tool('tools/benchmark/motion_benchmark.py')
+    config = ROOT / 'configs/synthetic_motion/vididi_simclr_r3d_tiny.py'
+    cfg = Config.fromfile(config)
+    schedule = schedule_hooks(cfg, helpers.SCHEDULE_HOOK_TYPES)
+    assert len(schedule) == 1 and schedule[0].mode == 'alternate'
+    helpers.set_schedule_mode(cfg, 'joint')
+    assert schedule[0].mode == 'joint'
+
+    # in custom_hooks, after another hook, under either name
+    for name in helpers.SCHEDULE_HOOK_TYPES:
+        cfg = Config(dict(default_hooks=dict(logger=dict(type='LoggerHook')),
+                          custom_hooks=[dict(type='EMAHook'),
+                                        dict(type=name, mode='alternate')]))
+        helpers.set_schedule_mode(cfg, 'epoch')
+        assert cfg.custom_hooks == [dict(type='EMAHook'),
+                                    dict(type=name, mode='epoch')]
+
+    cfg = Config(dict(default_hooks=dict(logger=dict(type='LoggerHook')),
+                      custom_hooks=[dict(type='EMAHook')]))
+    with pytest.raises(ValueError, match="needs one ViDiDiHook or "
+                       "OrderPairScheduleHook.*hooks are "
+                       "\\['LoggerHook', 'EMAHook'\\]"):
+        helpers.set_schedule_mode(cfg, 'joint')
+
+
+@pytest.mark.parametrize('framework', ['simclr', 'byol'])
+def test_benchmark_runs_configs(framework, tmp_path):
+    """Each run of the benchmark: its model, schedule and data; every config
+    tests through the Runner on the run's data root."""
+    bench = load_tool('tools/benchmark/synthetic_motion.py')
+    expected = {'baseline': ((0, ), 'alternate'),
+                'alternate': ((0, 1, 2), 'alternate'),
+                'epoch': ((0, 1, 2), 'epoch'), 'random': ((0, 1, 2), 'random'),
+                'joint': ((0, 1, 2), 'joint'),
+                'with-same': ((0, 1, 2), 'alternate'),
+                'order-1-only': ((1, ), 'alternate')}
+    assert set(expected) == set(bench.VARIANTS)
+    for variant, (orders, mode) in expected.items():
+        config, cfg = bench.run_config(framework, variant, 3, tmp_path / 'data',
+                                       tmp_path / variant, epochs=5)
+        assert config == ('configs/synthetic_motion/' +
+                          ('' if variant == 'baseline' else 'vididi_') +
+                          f'{framework}_r3d_tiny.py')
+        assert tuple(cfg.model.orders) == orders
+        hooks = schedule_hooks(cfg, ('ViDiDiHook', 'OrderPairScheduleHook'))
+        assert [h.mode for h in hooks] == [mode]
+        assert cfg.randomness.seed == 3 and cfg.train_cfg.max_epochs == 5
+        assert cfg.param_scheduler[-1].end == 5
+        for loader in (cfg.train_dataloader, cfg.test_dataloader):
+            dataset = loader.dataset
+            while 'dataset' in dataset:  # ReproducibleDataset, ...
+                dataset = dataset.dataset
+            assert dataset.data_root == str(tmp_path / 'data')
+        assert cfg.test_dataloader.dataset.data_root == str(tmp_path / 'data')
+        assert 'feature_dataloader' not in cfg
+        assert cfg.test_dataloader.dataset.type == 'VideoRetrievalDataset'
+        assert cfg.test_evaluator.type == 'VideoRetrievalMetric'
+        assert tuple(cfg.test_evaluator.orders) == \
+            tuple(cfg.model.feature_orders) == (0, 1)
+        if variant == 'with-same':
+            assert [tuple(p) for p in cfg.model.pairs][-1] == (0, 0)
+    # one epoch: the warm-up only
+    _, cfg = bench.run_config(framework, 'alternate', 0, tmp_path, tmp_path,
+                              epochs=1)
+    assert [s.type for s in cfg.param_scheduler] == ['LinearLR']
+    assert cfg.train_dataloader.batch_size == 32
+    # a shrunk dataset: the batch is at most the train videos
+    (tmp_path / 'train_videos.txt').write_text('a.mp4 0\nb.mp4 1\n\n')
+    _, cfg = bench.run_config(framework, 'alternate', 0, tmp_path, tmp_path)
+    assert cfg.train_dataloader.batch_size == 2
+
+
+def test_benchmark_table_reads_the_metric_keys_and_older_runs():
+    bench = load_tool('tools/benchmark/synthetic_motion.py')
+
+    def run(seed, order1, order0, spaced=False):
+        groups = {'order1': order1, 'order0': order0}
+        return dict(framework='simclr', variant='alternate', seed=seed,
+                    retrieval={(g.replace('order', 'order ') if spaced else g):
+                               {'R@1': v, 'R@5': v + 1} for g, v in
+                               groups.items()})
+
+    table = bench.table([run(0, 90.0, 10.0), run(1, 80.0, 20.0, spaced=True)])
+    assert table.splitlines()[2] == (
+        '| simclr | ViDiDi alternate | 2 | 85.0 ± 7.1 | 86.0 ± 7.1 | '
+        '15.0 ± 7.1 | 16.0 ± 7.1 |')
+
+
+def test_retrieval_groups_and_test_command():
+    helpers = load_tool('tools/benchmark/motion_benchmark.py')
+    metrics = {'retrieval/order0/R@1': 10.0, 'retrieval/order0/R@5': 50.0,
+               'retrieval/orders0+1/R@1': 30.0, 'other/accuracy': 1.0}
+    assert helpers.retrieval_groups(metrics) == {
+        'order0': {'R@1': 10.0, 'R@5': 50.0}, 'orders0+1': {'R@1': 30.0}}
+    assert helpers.retrieval_groups({'retrieval/R@1': 5.0}) == \
+        {'all': {'R@1': 5.0}}
+    command = helpers.test_command(
+        'configs/x.py', 'work dirs/epoch_1.pth', 'data',
+        {'test_dataloader.num_workers': 0, 'model.orders': (0, )})
+    assert shlex.split(command) == [
+        'python', 'tools/test.py', 'configs/x.py', 'work dirs/epoch_1.pth',
+        '--cfg-options', 'test_dataloader.dataset.data_root=data',
+        'test_dataloader.num_workers=0']
+
+
+def test_dataset_written_once_per_spec_and_seed(tmp_path):
+    helpers = load_tool('tools/benchmark/motion_benchmark.py')
+    spec = MotionDatasetSpec.preset(helpers.DEFAULT_PRESET, dynamics=('constant', ),
+                                    train_per_class=1, test_per_class=1,
+                                    num_frames=8)
+    assert helpers.ensure_dataset(tmp_path, spec, seed=0)
+    first = sorted(tmp_path.rglob('*.mp4'))
+    assert len(first) == 8 and (tmp_path / 'test_videos.txt').exists()
+    stamp = first[0].stat().st_mtime_ns
+    assert not helpers.ensure_dataset(tmp_path, spec, seed=0)  # reused
+    assert first[0].stat().st_mtime_ns == stamp
+    assert helpers.ensure_dataset(tmp_path, spec, seed=1)  # another seed
+    assert helpers.ensure_dataset(tmp_path, spec.replace(train_per_class=2),
+                                  seed=1)
+    assert len((tmp_path / 'train_videos.txt').read_text().splitlines()) == 8
+
+
+def test_demo_reports(tmp_path):
+    demo = load_tool('tools/demo.py')
+    results = {name: dict(retrieval={g: {'R@1': r, 'R@5': r + 1, 'R@10': r + 2}
+                                     for g, r in zip(GROUPS, (10., 20., 30.))},
+                          test_command=f'python tools/test.py {name}.py x.pth')
+               for name in ('ViDiDi', 'baseline')}
+    curves = {'ViDiDi': [3.0, 2.0], 'baseline': [3.0, 2.5]}
+    table = demo.write_reports(tmp_path, results, curves, 'header')
+    assert table.splitlines()[2:5] == ['| ViDiDi | order0 | 10.0 | 11.0 | 12.0 |',
+                                       '| ViDiDi | order1 | 20.0 | 21.0 | 22.0 |',
+                                       '| ViDiDi | orders0+1 | 30.0 | 31.0 | 32.0 |']
     assert json.loads((tmp_path / 'results.json').read_text()) == results
-    assert (tmp_path / 'results.md').read_text().startswith('header\n\n| model')
+    markdown = (tmp_path / 'results.md').read_text()
+    assert markdown.startswith('header\n\n| model')
+    assert '- baseline: `python tools/test.py baseline.py x.pth`' in markdown
     for image in ('loss_curves.png', 'recall_at_k.png'):
         assert (tmp_path / image).read_bytes()[:4] == b'\x89PNG'
 
 
 def test_visualize_derivatives_tool(motion_root, tmp_path):
-    import subprocess
-    import sys
-
     from PIL import Image
     video = next((motion_root / 'videos' / 'train').rglob('*.mp4'))
     subprocess.run([sys.executable, 'tools/analysis/visualize_derivatives.py',

@@ -12,4 +12,4 @@ model = dict(
     framework=dict(
         predictor=dict(in_channels=128, hidden_channels=512,
                        out_channels=128)),
-    feature_orders=(0, 1))
+    feature_orders=(0, 1))  # the test_evaluator's orders

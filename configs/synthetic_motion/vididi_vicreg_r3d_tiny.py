@@ -9,4 +9,4 @@ _base_ = [
 model = dict(
     backbone=dict(base_channels=8),
     neck=dict(in_channels=64, hidden_channels=512, out_channels=512),
-    feature_orders=(0, 1))
+    feature_orders=(0, 1))  # the test_evaluator's orders

@@ -1,6 +1,4 @@
-from mmvididi.apis.motion_benchmark import (benchmark_config, extract_features,
-                                            loss_curve, motion_retrieval,
-                                            pretrain)
+from mmvididi.apis.inference import (VideoLoadError, extract_video_features,
+                                     init_model)
 
-__all__ = ['benchmark_config', 'extract_features', 'loss_curve',
-           'motion_retrieval', 'pretrain']
+__all__ = ['VideoLoadError', 'extract_video_features', 'init_model']

@@ -1,11 +1,13 @@
 """ViDiDi against its baseline on the synthetic motion videos, over seeds.
 
     python tools/benchmark/synthetic_motion.py [--work-dir work_dirs/benchmark]
+        [--preset legacy] [--train-per-class 48] [--test-per-class 16]
         [--frameworks simclr byol vicreg] [--seeds 0 1 2]
         [--schedules epoch random joint with-same order-1-only]
         [--schedule-framework simclr] [--epochs 20] [--jobs 1]
 
-Runs, each in its own process and each seed with the same dataset:
+Runs, each in its own process and each seed with the same dataset
+(MotionDatasetSpec.preset(--preset), seed 0, in <work-dir>/synthetic_motion):
 - every framework: ViDiDi (alternate schedule) and its baseline twin;
 - for --schedule-framework: ViDiDi under each other schedule (with-same: alternate
   with the (0, 0) pair added), and the control order-1-only: the framework trained
@@ -13,6 +15,11 @@ Runs, each in its own process and each seed with the same dataset:
 and writes runs.jsonl (one line a finished run; a rerun skips those) and
 results.md: R@1 (mean +- std over seeds) of the test videos among the train videos,
 with features of order 0 (frames) and order 1 (first derivative).
+
+Each run trains and tests with mmengine's Runner (tools/benchmark/motion_benchmark.py:
+runner.train(), then runner.test() with the config's test_dataloader and
+VideoRetrievalMetric); its result keeps the metric's keys and the tools/test.py
+command that gives the same numbers again from the run's checkpoint.
 """
 import argparse
 import json
@@ -22,37 +29,56 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Optional
+
+from mmvididi.data_preparation.synthetic_motion import (PRESETS,
+                                                        MotionDatasetSpec)
+
+# the Runner helpers beside this file
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from motion_benchmark import DEFAULT_PRESET, ensure_dataset  # noqa: E402
 
 DEFAULT_PAIRS = [(0, 1), (1, 0), (0, 2), (2, 0), (1, 2), (2, 1)]
+VIDIDI = 'configs/synthetic_motion/vididi_{}_r3d_tiny.py'
+# a run: its config (of the framework) and benchmark_config's overrides
 VARIANTS = {
-    'baseline': dict(orders=(0, )),
+    'baseline': dict(config='configs/synthetic_motion/{}_r3d_tiny.py'),
     'alternate': dict(),
-    'epoch': dict(cfg_options={'custom_hooks.0.mode': 'epoch'}),
-    'random': dict(cfg_options={'custom_hooks.0.mode': 'random'}),
-    'joint': dict(cfg_options={'custom_hooks.0.mode': 'joint'}),
+    'epoch': dict(schedule='epoch'),
+    'random': dict(schedule='random'),
+    'joint': dict(schedule='joint'),
     'with-same': dict(cfg_options={'model.pairs': DEFAULT_PAIRS + [(0, 0)]}),
     # a control: the framework on first derivatives alone, no cross-order pairs
     'order-1-only': dict(orders=(1, )),
 }
 
 
+def run_config(framework: str, variant: str, seed: int, data_root: Path,
+               work_dir: Path, epochs: Optional[int] = None):
+    """``(config path, Config)`` of one run."""
+    from motion_benchmark import benchmark_config
+    options = dict(VARIANTS[variant])
+    config = options.pop('config', VIDIDI).format(framework)
+    return config, benchmark_config(config, data_root, work_dir, seed=seed,
+                                    max_epochs=epochs, **options)
+
+
 def run_one(args) -> None:
-    """One training run; writes its result to <run work dir>/result.json."""
-    import mmvididi  # noqa: F401
-    from mmvididi.apis import (benchmark_config, loss_curve, motion_retrieval,
-                               pretrain)
-    variant = VARIANTS[args.variant]
-    config = f'configs/synthetic_motion/vididi_{args.framework}_r3d_tiny.py'
+    """One run, trained and tested by the Runner; writes its result to
+    <run work dir>/result.json."""
+    from motion_benchmark import (last_checkpoint, loss_curve,
+                                  retrieval_groups, test_command,
+                                  train_and_test)
     work_dir = args.work_dir / run_name(args.framework, args.variant, args.seed)
-    cfg = benchmark_config(
-        config, args.data_root, work_dir,
-        seed=args.seed, orders=variant.get('orders'), max_epochs=args.epochs,
-        cfg_options=variant.get('cfg_options'))
-    runner = pretrain(cfg)
+    config, cfg = run_config(args.framework, args.variant, args.seed,
+                             args.data_root, work_dir, args.epochs)
+    runner, metrics = train_and_test(cfg)
+    checkpoint = last_checkpoint(work_dir)
     result = dict(
         framework=args.framework, variant=args.variant, seed=args.seed,
-        final_loss=loss_curve(runner)[-1],
-        retrieval=motion_retrieval(runner.model, cfg, args.data_root))
+        final_loss=loss_curve(runner)[-1], metrics=metrics,
+        retrieval=retrieval_groups(metrics), checkpoint=str(checkpoint),
+        test_command=test_command(config, checkpoint, args.data_root))
     (work_dir / 'result.json').write_text(json.dumps(result))
 
 
@@ -65,6 +91,14 @@ def mean_std(values) -> str:
     return f'{statistics.mean(values):.1f} ± {spread:.1f}'
 
 
+def recall(run: dict, order: int, k: str) -> float:
+    """R@k of a run on the features of one order. Runs before the Runner
+    road named the groups 'order 1', the metric names them 'order1'."""
+    groups = {name.replace(' ', ''): value
+              for name, value in run['retrieval'].items()}
+    return groups[f'order{order}'][k]
+
+
 def table(runs: list) -> str:
     groups = {}
     for run in runs:
@@ -73,7 +107,7 @@ def table(runs: list) -> str:
             'R@1 order 0 | R@5 order 0 |', '| --- | --- | --- | --- | --- | '
             '--- | --- |']
     for (framework, variant), group in sorted(groups.items()):
-        cells = [mean_std([r['retrieval'][f'order {o}'][k] for r in group])
+        cells = [mean_std([recall(r, o, k) for r in group])
                  for o, k in ((1, 'R@1'), (1, 'R@5'), (0, 'R@1'), (0, 'R@5'))]
         name = variant if variant in ('baseline', 'order-1-only') \
             else 'ViDiDi ' + variant
@@ -86,6 +120,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument('--work-dir', type=Path,
                         default=Path('work_dirs/benchmark'))
+    parser.add_argument('--preset', choices=PRESETS, default=DEFAULT_PRESET,
+                        help='the dataset, MotionDatasetSpec.preset (default '
+                        '%(default)s: the static benchmark of '
+                        'docs/motion_benchmark.md)')
+    parser.add_argument('--train-per-class', type=int,
+                        help="train videos a class (default: the preset's)")
+    parser.add_argument('--test-per-class', type=int,
+                        help="test videos a class (default: the preset's)")
     parser.add_argument('--frameworks', nargs='+',
                         default=['simclr', 'byol', 'vicreg'])
     parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
@@ -107,16 +149,19 @@ def main() -> None:
     if args.single:
         return run_one(args)
 
-    from mmvididi.data_preparation.synthetic_motion import (
-        MotionDatasetSpec, generate_motion_dataset)
     data_root = args.work_dir / 'synthetic_motion'
-    if not (data_root / 'test_videos.txt').exists():
-        generate_motion_dataset(data_root, MotionDatasetSpec(), seed=0)
+    log = args.work_dir / 'runs.jsonl'
+    sizes = {key: value for key, value in (
+        ('train_per_class', args.train_per_class),
+        ('test_per_class', args.test_per_class)) if value is not None}
+    spec = MotionDatasetSpec.preset(args.preset, **sizes)
+    if ensure_dataset(data_root, spec, seed=0) and log.exists():
+        raise SystemExit(f'{log} holds runs on another dataset than this '
+                         'command asks for; choose another --work-dir.')
     plan = [(f, v, s) for f in args.frameworks for v in ('alternate', 'baseline')
             for s in args.seeds]
     plan += [(args.schedule_framework, v, s) for v in args.schedules
              for s in args.seeds]
-    log = args.work_dir / 'runs.jsonl'
     runs = [json.loads(line) for line in log.read_text().splitlines()] \
         if log.exists() else []
     done = {(r['framework'], r['variant'], r['seed']) for r in runs}
@@ -158,9 +203,8 @@ def main() -> None:
             runs.append(run)
             with log.open('a') as f:
                 f.write(json.dumps(run) + '\n')
-            print(f'{name}: R@1 order 1 '
-                  f'{run["retrieval"]["order 1"]["R@1"]:.1f}, order 0 '
-                  f'{run["retrieval"]["order 0"]["R@1"]:.1f}', flush=True)
+            print(f'{name}: R@1 order 1 {recall(run, 1, "R@1"):.1f}, '
+                  f'order 0 {recall(run, 0, "R@1"):.1f}', flush=True)
     markdown = table(runs)
     (args.work_dir / 'results.md').write_text(markdown + '\n')
     print(markdown)

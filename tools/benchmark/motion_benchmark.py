@@ -1,0 +1,205 @@
+"""Train and test a synthetic-motion config with mmengine's Runner.
+
+The helpers of ``tools/benchmark/synthetic_motion.py`` and ``tools/demo.py``:
+the dataset, written once per spec (:func:`ensure_dataset`); a config with a
+run's overrides (:func:`benchmark_config`); one run through the Runner,
+``runner.train()`` then ``runner.test()`` (:func:`train_and_test`); and the
+``tools/test.py`` command that gives the same numbers from the run's
+checkpoint (:func:`test_command`). The test is the config's ``test_dataloader``
+(test videos as queries among the train videos) and ``test_evaluator``
+(``VideoRetrievalMetric`` with one feature group per order); nothing here
+computes a feature or a recall itself.
+"""
+import json
+import shlex
+from pathlib import Path
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+
+from mmengine.config import Config
+from mmengine.hooks import Hook
+from mmengine.runner import Runner
+
+import mmvididi  # noqa: F401  (compat fixes and registration)
+from mmvididi.data_preparation.synthetic_motion import generate_motion_dataset
+
+# the dataset the published numbers were measured on (MotionDatasetSpec.preset)
+DEFAULT_PRESET = 'legacy'
+# the hook that steps ViDiDi's order-pair schedule, under its names
+SCHEDULE_HOOK_TYPES = ('ViDiDiHook', 'OrderPairScheduleHook')
+RETRIEVAL_PREFIX = 'retrieval'  # VideoRetrievalMetric.default_prefix
+
+
+def ensure_dataset(root: Path, spec, seed: int,
+                   progress: Optional[Callable[[int, int], None]] = None
+                   ) -> bool:
+    """Write the synthetic motion dataset of ``spec`` (a
+    ``MotionDatasetSpec``) and ``seed`` under ``root`` unless it is there;
+    ``root/spec.json``, a stamp of both, marks it done. Returns whether it
+    wrote the videos."""
+    root = Path(root)
+    stamp = json.dumps(dict(spec=repr(spec), seed=seed))
+    if (root / 'spec.json').exists() and \
+            (root / 'spec.json').read_text() == stamp:
+        return False
+    (root / 'spec.json').unlink(missing_ok=True)
+    generate_motion_dataset(root, spec, seed, progress)
+    (root / 'spec.json').write_text(stamp)
+    return True
+
+
+def benchmark_config(config: str, data_root: Path, work_dir: Path, *,
+                     seed: int = 0, orders: Optional[Sequence[int]] = None,
+                     max_epochs: Optional[int] = None,
+                     schedule: Optional[str] = None,
+                     batch_size: Optional[int] = None,
+                     cfg_options: Optional[dict] = None) -> Config:
+    """A synthetic-motion config for one quiet run on ``data_root``.
+
+    Args:
+        config: e.g. ``configs/synthetic_motion/vididi_simclr_r3d_tiny.py``.
+        data_root: where the dataset is (``train_videos.txt``,
+            ``test_videos.txt``, ``videos/``); both dataloaders read it.
+        work_dir: the run's logs and its one checkpoint (the last epoch's).
+        seed: the run's seed.
+        orders: ``model.orders``; ``(0,)`` is the baseline twin.
+        max_epochs: the schedule's length (the cosine's end moves with it;
+            a run within the warm-up keeps only the warm-up).
+        schedule: the order-pair schedule's mode (``'alternate'``,
+            ``'epoch'``, ``'random'``, ``'joint'``), see
+            :func:`set_schedule_mode`.
+        batch_size: the pretraining batch. A batch larger than the train
+            videos (a shrunk dataset) becomes their number, with a note: the
+            loader drops incomplete batches and would train nothing.
+        cfg_options: more overrides, as ``--cfg-options`` gives them:
+            ``{'model.pairs': [...], 'train_dataloader.num_workers': 0}``.
+    """
+    cfg = Config.fromfile(config)
+    cfg.work_dir = str(work_dir)
+    cfg.randomness = dict(seed=seed)
+    cfg.log_level = 'WARNING'
+    cfg.default_hooks.checkpoint = dict(type='CheckpointHook', interval=-1,
+                                        save_last=True)
+    for loader in (cfg.train_dataloader, cfg.test_dataloader):
+        video_dataset(loader).data_root = str(data_root)
+    if orders is not None:
+        cfg.model.orders = tuple(orders)
+    if max_epochs is not None:
+        cfg.train_cfg.max_epochs = max_epochs
+        cfg.param_scheduler[-1].end = max_epochs
+        cfg.param_scheduler = [scheduler for scheduler in cfg.param_scheduler
+                               if scheduler.begin < max_epochs]
+    if schedule is not None:
+        set_schedule_mode(cfg, schedule)
+    if batch_size is not None:
+        cfg.train_dataloader.batch_size = batch_size
+    if cfg_options:
+        cfg.merge_from_dict(cfg_options)
+    _cap_batch_size(cfg, Path(data_root))
+    return cfg
+
+
+def _cap_batch_size(cfg: Config, data_root: Path) -> None:
+    train_list = data_root / video_dataset(cfg.train_dataloader).ann_file
+    if not train_list.exists():
+        return
+    videos = sum(1 for line in train_list.read_text().splitlines()
+                 if line.strip())
+    batch = cfg.train_dataloader.batch_size
+    if 0 < videos < batch:
+        print(f'batch {batch} > the {videos} train videos of {train_list}: '
+              f'batch {videos}', flush=True)
+        cfg.train_dataloader.batch_size = videos
+
+
+def video_dataset(loader: dict) -> dict:
+    """The config of the dataset that reads the videos in a dataloader
+    config: inside its wrappers (``ReproducibleDataset``, ``RepeatDataset``,
+    ...: each has the dataset it wraps as ``dataset``)."""
+    dataset = loader['dataset']
+    while 'dataset' in dataset:
+        dataset = dataset['dataset']
+    return dataset
+
+
+def set_schedule_mode(cfg: Config, mode: str) -> None:
+    """Set the mode of the hook that steps the order-pair schedule, found by
+    its type (one of :data:`SCHEDULE_HOOK_TYPES`) among ``cfg.default_hooks``
+    and ``cfg.custom_hooks``, not by its name or its place in a list.
+
+    Raises:
+        ValueError: if ``cfg`` has no such hook, or several.
+    """
+    hooks = [hook for hook in _hook_configs(cfg)
+             if _type_name(hook.get('type')) in SCHEDULE_HOOK_TYPES]
+    if len(hooks) != 1:
+        found = [_type_name(hook.get('type')) for hook in _hook_configs(cfg)]
+        raise ValueError(
+            f'schedule={mode!r}: the config needs one '
+            f'{" or ".join(SCHEDULE_HOOK_TYPES)} in default_hooks or '
+            f'custom_hooks to set the mode of; its hooks are {found}.')
+    hooks[0].mode = mode
+
+
+def _hook_configs(cfg: Config) -> list:
+    """Every hook config of ``cfg``: default_hooks', then custom_hooks'."""
+    return [hook for hook in
+            list((cfg.get('default_hooks') or {}).values()) +
+            list(cfg.get('custom_hooks') or []) if hook is not None]
+
+
+def _type_name(hook_type) -> str:
+    return hook_type if isinstance(hook_type, str) else \
+        getattr(hook_type, '__name__', str(hook_type))
+
+
+def train_and_test(cfg: Config,
+                   hooks: Iterable[Hook] = ()) -> Tuple[Runner, Dict[str, float]]:
+    """``runner.train()``, then ``runner.test()`` of the trained weights
+    (which are also the last checkpoint's); returns the runner and the test
+    metrics, e.g. ``{'retrieval/order0/R@1': ..., ...}``."""
+    runner = Runner.from_cfg(cfg)
+    for hook in hooks:
+        runner.register_hook(hook)
+    runner.train()
+    return runner, runner.test()
+
+
+def loss_curve(runner: Runner) -> List[float]:
+    """The training loss of every iteration."""
+    return [float(x) for x in
+            runner.message_hub.get_scalar('train/loss').data[0]]
+
+
+def last_checkpoint(work_dir: Path) -> Path:
+    """The checkpoint the run saved last (``CheckpointHook``'s record)."""
+    return Path((Path(work_dir) / 'last_checkpoint').read_text().strip())
+
+
+def retrieval_groups(metrics: Dict[str, float],
+                     prefix: str = RETRIEVAL_PREFIX) -> Dict[str, Dict[str, float]]:
+    """``VideoRetrievalMetric``'s keys by feature group:
+    ``{'retrieval/order0/R@1': x, ...}`` to ``{'order0': {'R@1': x, ...}}``
+    (a single-order metric's ``retrieval/R@1`` to ``{'all': {...}}``)."""
+    groups: Dict[str, Dict[str, float]] = {}
+    for key, value in metrics.items():
+        parts = key.split('/')
+        if parts[0] != prefix:
+            continue
+        group = parts[1] if len(parts) == 3 else 'all'
+        groups.setdefault(group, {})[parts[-1]] = value
+    return groups
+
+
+def test_command(config: str, checkpoint: Path, data_root: Path,
+                 cfg_options: Optional[dict] = None) -> str:
+    """The ``tools/test.py`` command that tests ``checkpoint`` as the run did:
+    the config, the data root and the run's ``test_*`` overrides (training
+    overrides, such as ``model.orders`` or the schedule, do not change the
+    test)."""
+    options = {'test_dataloader.dataset.data_root': str(data_root)}
+    options.update({key: value for key, value in (cfg_options or {}).items()
+                    if key.startswith('test_')})
+    return ' '.join(['python tools/test.py', shlex.quote(str(config)),
+                     shlex.quote(str(checkpoint)), '--cfg-options'] +
+                    [shlex.quote(f'{key}={value}')
+                     for key, value in options.items()])
