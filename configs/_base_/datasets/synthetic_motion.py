@@ -1,6 +1,8 @@
 # The embedded default dataset: synthetic motion videos (tools/data/synthetic_motion),
 # labelled by their motion, with random appearance. Written by tools/demo.py.
 # No horizontal flip: it would swap left and right, which the labels tell apart.
+# Another dataset folder: --cfg-options train_dataloader.dataset.dataset.data_root=DIR
+# test_dataloader.dataset.data_root=DIR
 data_root = 'work_dirs/synthetic_motion'
 clip_len = 8  # T: frames of every derivative order
 data_orders = (0, 1, 2)
@@ -37,7 +39,8 @@ train_pipeline = [
 ]
 # retrieval features: 4 clips a video, whole frame, orders 0 and 1 (the model's
 # feature_orders: frames, and the first derivative, which shows the motion)
-feature_pipeline = [
+feature_orders = (0, 1)
+test_pipeline = [
     dict(type='VideoInit'),
     dict(
         type='SampleFrames',
@@ -47,8 +50,10 @@ feature_pipeline = [
         test_mode=True),
     dict(type='VideoDecode'),
     dict(type='Resize', scale=(img_size, img_size), keep_ratio=False),
-    dict(type='TemporalDerivative', orders=(0, 1), compute_on='device'),
-    dict(type='PackActionInputs', meta_keys=('derivative_orders', )),
+    dict(type='TemporalDerivative', orders=feature_orders, compute_on='device'),
+    dict(
+        type='PackActionInputs',
+        meta_keys=('derivative_orders', 'retrieval_role')),
 ]
 train_dataloader = dict(
     batch_size=32,
@@ -60,16 +65,24 @@ train_dataloader = dict(
         type='ReproducibleDataset',  # seeds each clip's augmentation
         dataset=dict(
             type='SkipBrokenVideoDataset',
-            ann_file=data_root + '/train_videos.txt',
-            data_prefix=dict(video=data_root + '/videos'),
+            data_root=data_root,
+            ann_file='train_videos.txt',
+            data_prefix=dict(video='videos'),
             pipeline=train_pipeline)))
-feature_dataloader = dict(
+# motion retrieval: every test video is a query among the train videos
+test_dataloader = dict(
     batch_size=16,
     num_workers=2,
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
-        type='SkipBrokenVideoDataset',
-        ann_file=data_root + '/test_videos.txt',
-        data_prefix=dict(video=data_root + '/videos'),
-        pipeline=feature_pipeline,
-        test_mode=True))
+        type='VideoRetrievalDataset',
+        data_root=data_root,
+        query_ann_file='test_videos.txt',
+        gallery_ann_file='train_videos.txt',
+        data_prefix=dict(video='videos'),
+        pipeline=test_pipeline))
+# R@k per order of the feature (retrieval/order0/R@1, retrieval/order1/R@1) and for
+# both (retrieval/orders0+1/R@1); orders must be the model's feature_orders
+test_evaluator = dict(
+    type='VideoRetrievalMetric', topk=(1, 5, 10), orders=feature_orders)
+test_cfg = dict(type='TestLoop')
