@@ -1,0 +1,105 @@
+"""Features of your videos from a config and a checkpoint.
+
+    python tools/extract_features.py CONFIG CHECKPOINT VIDEOS --out features.npz
+        [--video-root DIR] [--batch-size 4] [--num-workers 0] [--device cpu]
+        [--cfg-options key=value ...]
+
+VIDEOS is a folder (every video file under it, sorted by path) or a text file
+with one video a line (``<path>`` or MMAction2's ``<path> <label>``; relative
+paths are taken from ``--video-root``, default the current folder). The
+features are the model's ``predict`` features through the config's test
+pipeline (``mmvididi.apis.extract_video_features``): with
+``configs/retrieval/*.py``, those that video retrieval compares.
+
+``--out`` ending in ``.npz`` writes ``features`` (float32, videos x dims) and
+``videos`` (the paths as listed, or relative to the folder); ``.pt`` writes a
+dict with the same keys (a tensor and a list).
+"""
+import argparse
+import sys
+from pathlib import Path
+from typing import List, Optional, Tuple
+
+import numpy as np
+import torch
+from mmengine.config import DictAction
+
+import mmvididi  # noqa: F401  (compat fixes and registration)
+from mmvididi.apis import extract_video_features, init_model
+from mmvididi.utils import load_config_or_exit
+
+VIDEO_SUFFIXES = ('.avi', '.mp4', '.mkv', '.webm', '.mov', '.m4v', '.mpg',
+                  '.mpeg', '.flv', '.wmv')
+
+
+def list_videos(source: Path,
+                video_root: Optional[Path] = None) -> Tuple[List[str], List[str]]:
+    """(names as listed, paths to read) of the videos of a folder or a list."""
+    if source.is_dir():
+        paths = sorted(p for p in source.rglob('*')
+                       if p.suffix.lower() in VIDEO_SUFFIXES and p.is_file())
+        if not paths:
+            sys.exit(f'error: no video files ({", ".join(VIDEO_SUFFIXES)}) '
+                     f'under {source}')
+        return [str(p.relative_to(source)) for p in paths], [str(p) for p in paths]
+    if not source.is_file():
+        sys.exit(f'error: {source} is neither a folder of videos nor a list of '
+                 'them')
+    names = []
+    for line in source.read_text().splitlines():
+        line = line.strip()
+        if not line or line.startswith('#'):
+            continue
+        path, _, last = line.rpartition(' ')
+        names.append(path if path and last.lstrip('-').isdigit() else line)
+    if not names:
+        sys.exit(f'error: {source} lists no videos')
+    root = video_root or Path('.')
+    return names, [str(root / name) for name in names]
+
+
+def save(out: Path, features: torch.Tensor, names: List[str]) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.suffix == '.npz':
+        np.savez(out, features=features.numpy().astype(np.float32),
+                 videos=np.array(names))
+    else:
+        torch.save(dict(features=features, videos=names), out)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('config', help='config file, e.g. configs/retrieval/'
+                        'vididi_r3d_ucf101_split1.py')
+    parser.add_argument('checkpoint', help='checkpoint file or URL')
+    parser.add_argument('videos', type=Path,
+                        help='a folder of videos, or a text file listing them')
+    parser.add_argument('--out', type=Path, required=True,
+                        help='features.npz or features.pt')
+    parser.add_argument('--video-root', type=Path,
+                        help='folder of the relative paths of a list')
+    parser.add_argument('--batch-size', type=int, default=4)
+    parser.add_argument('--num-workers', type=int, default=0,
+                        help='processes decoding the videos')
+    parser.add_argument('--device', default='cpu', help='e.g. cuda:0')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        help='override config keys, e.g. '
+                        'model.feature_orders="(0,1)"')
+    args = parser.parse_args()
+    if args.out.suffix not in ('.npz', '.pt'):
+        parser.error(f'--out {args.out}: give a .npz or .pt file')
+
+    cfg = load_config_or_exit(args.config)
+    names, paths = list_videos(args.videos, args.video_root)
+    model = init_model(cfg, args.checkpoint, device=args.device,
+                       cfg_options=args.cfg_options)
+    features = extract_video_features(model, paths, batch_size=args.batch_size,
+                                      num_workers=args.num_workers)
+    save(args.out, features, names)
+    print(f'wrote {args.out}: {len(names)} videos x {features.shape[1]} '
+          f'features ({args.config}, {args.checkpoint})')
+
+
+if __name__ == '__main__':
+    main()
