@@ -85,6 +85,26 @@ def test_same_seed_same_frames_other_seed_other_frames():
         frame_digest(spec, [[4, i] for i in range(4)])
 
 
+def test_every_rung_films_the_same_scene():
+    # the camera draws from its own stream: same seed, same scene
+    videos = {name: render_scene(np.random.default_rng(5),
+                                 MotionDatasetSpec.preset(name, **SMALL), 2)
+              for name in CAMERA_PRESETS}
+    static = videos.pop('static')
+    for video in videos.values():
+        np.testing.assert_allclose(np.diff(video.path, axis=0),
+                                   np.diff(static.path, axis=0))
+        for a, b in zip(video.distractor_paths, static.distractor_paths):
+            np.testing.assert_array_equal(a, b)
+        assert not np.array_equal(video.camera, static.camera)
+    # and the world's background is the same wherever a camera looks
+    world = textures.world_texture(np.random.default_rng(0), 'photos',
+                                   (32, 32))
+    whole = world.canvas(np.array([-20, -10]), np.array([80, 60]))
+    part = world.canvas(np.array([-5, 0]), np.array([40, 32]))
+    np.testing.assert_array_equal(whole[10:42, 15:55], part)
+
+
 def test_default_spec_is_the_realistic_handheld_rung():
     spec = MotionDatasetSpec()
     assert spec == MotionDatasetSpec.preset('handheld')

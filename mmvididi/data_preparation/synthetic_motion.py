@@ -45,7 +45,8 @@ from mmvididi.data_preparation.camera import (CAMERA_PRESETS, CameraMotion,
 from mmvididi.data_preparation.movers import (MOVER_KINDS, SHAPES, Mover,
                                               blend, draw_mover)
 from mmvididi.data_preparation.textures import (TEXTURE_SOURCES, load_photos,
-                                                procedural_texture, texture)
+                                                procedural_texture, texture,
+                                                world_texture)
 from mmvididi.utils.annotation_files import write_lines, write_video_list
 from mmvididi.utils.video_io import write_video
 
@@ -245,12 +246,18 @@ def render_scene(rng: np.random.Generator, spec: MotionDatasetSpec,
     if spec.texture_source == 'photos':
         load_photos()  # fail before drawing anything
 
+    # three streams: the camera's draws do not change the scene's, so every
+    # rung of the camera ladder films the same scene from the same seed
+    camera_rng, rng, noise_rng = (np.random.default_rng(seed) for seed in
+                                  rng.integers(2**63, size=3))
+
     def draw_texture(h: int, w: int) -> np.ndarray:
         return texture(rng, spec.texture_source, h, w)
 
-    camera = camera_path(rng, spec.camera, frames_n, spec.size)
-    origin, (canvas_w, canvas_h) = view_bounds(camera, spec.size)
-    background = draw_texture(canvas_h, canvas_w)
+    camera = camera_path(camera_rng, spec.camera, frames_n, spec.size)
+    origin, extent = view_bounds(camera, spec.size)
+    background = world_texture(rng, spec.texture_source,
+                               spec.size).canvas(origin, extent)
 
     def draw_object() -> Mover:
         size = rng.uniform(*spec.object_size) * side
@@ -266,7 +273,7 @@ def render_scene(rng: np.random.Generator, spec: MotionDatasetSpec,
     direction, dynamics = _class_motion(spec, label)
     travel = rng.uniform(*spec.travel) * side
     view_centre = np.array([(width - 1) / 2, (height - 1) / 2])
-    start = view_centre + rng.uniform(-period / 2, period / 2)
+    start = view_centre + rng.uniform(-0.5, 0.5, 2) * period
     path = start + direction * _covered(spec, dynamics, travel)[:, None]
 
     # distractors: around the view, each with its own drift and wander
@@ -274,7 +281,7 @@ def render_scene(rng: np.random.Generator, spec: MotionDatasetSpec,
     time = np.linspace(0.0, 1.0, frames_n)[:, None]
     for _ in range(rng.integers(spec.distractors[0], spec.distractors[1] + 1)):
         mover = draw_object()
-        centre = view_centre + rng.uniform(-period / 2, period / 2)
+        centre = view_centre + rng.uniform(-0.5, 0.5, 2) * [width, height]
         angle = rng.uniform(0, 2 * np.pi)
         drift = rng.uniform(0, spec.distractor_motion) * side
         wander = smooth_noise(rng, frames_n, 4.0, 2).cumsum(axis=0)
@@ -305,7 +312,8 @@ def render_scene(rng: np.random.Generator, spec: MotionDatasetSpec,
             borderMode=cv2.BORDER_REFLECT101)
     views *= gain[:, None, None, None].astype(np.float32)
     if spec.noise:
-        views += spec.noise * rng.standard_normal(views.shape, np.float32)
+        views += spec.noise * noise_rng.standard_normal(views.shape,
+                                                        np.float32)
     frames = np.clip(np.rint(views), 0, 255).astype(np.uint8)
 
     centre_world = apply(camera, np.broadcast_to(view_centre,

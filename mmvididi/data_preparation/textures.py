@@ -18,6 +18,7 @@ silently:
 Every function draws from the generator it is given and returns ``(H, W, 3)``
 float32 in about 0..255 (not clipped).
 """
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Dict, Tuple
 
@@ -198,6 +199,74 @@ def procedural_texture(rng: np.random.Generator, height: int,
             radius = rng.uniform(3, 12)
             mix = np.maximum(mix, ((y - cy)**2 + (x - cx)**2 < radius**2))
     return base + mix[..., None] * (other - base)
+
+
+@dataclass
+class WorldTexture:
+    """A background fixed to the world: ``image`` holds the view at rest at
+    ``image[top:top + H, left:left + W]``; beyond the image it is mirrored.
+
+    The same draws give the same world whatever part of it a camera shows,
+    so two camera presets film the same scene.
+    """
+
+    image: np.ndarray
+    top: int
+    left: int
+
+    def canvas(self, origin: np.ndarray, extent: np.ndarray) -> np.ndarray:
+        """The world's ``(height, width, 3)`` pixels from world pixel
+        ``origin`` (x, y, integers) over ``extent`` (width, height)."""
+        shift = np.float32([[1, 0, origin[0] + self.left],
+                            [0, 1, origin[1] + self.top]])
+        return cv2.warpAffine(self.image, shift,
+                              (int(extent[0]), int(extent[1])),
+                              flags=cv2.INTER_NEAREST | cv2.WARP_INVERSE_MAP,
+                              borderMode=cv2.BORDER_REFLECT101)
+
+
+def world_texture(rng: np.random.Generator, source: str,
+                  size: Tuple[int, int],
+                  zoom: Tuple[float, float] = (0.4, 1.6)) -> WorldTexture:
+    """A background for a view of ``size`` (height, width), with one view
+    side to spare around the view at rest.
+
+    Photos: a random photo, quarter-turned and mirrored, rescaled by a
+    log-uniform ``zoom`` (output pixels per photo pixel, as far as the view
+    still fits), at a random place whose view at rest is not mostly flat
+    (up to ``_TRIES`` draws), colour-shifted.
+    """
+    height, width = size
+    margin = max(height, width)
+    if source != 'photos':
+        image = texture(rng, source, height + 2 * margin, width + 2 * margin)
+        return WorldTexture(image, margin, margin)
+    photos = load_photos()
+    for _ in range(_TRIES):
+        photo = photos[rng.integers(len(photos))]
+        photo = np.rot90(photo, rng.integers(4))
+        if rng.random() < 0.5:
+            photo = photo[:, ::-1]
+        smallest = max(height / photo.shape[0], width / photo.shape[1])
+        scale = max(np.exp(rng.uniform(np.log(zoom[0]), np.log(zoom[1]))),
+                    smallest)
+        top = rng.uniform(0, photo.shape[0] - height / scale)
+        left = rng.uniform(0, photo.shape[1] - width / scale)
+        # the view at rest and a margin, in photo pixels, cut to the photo
+        y0, x0 = (max(0, int(c - margin / scale)) for c in (top, left))
+        y1 = min(photo.shape[0], int(np.ceil(top + (height + margin) / scale)))
+        x1 = min(photo.shape[1], int(np.ceil(left + (width + margin) / scale)))
+        out_h = max(height, int(round((y1 - y0) * scale)))
+        out_w = max(width, int(round((x1 - x0) * scale)))
+        interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
+        image = cv2.resize(np.ascontiguousarray(photo[y0:y1, x0:x1]),
+                           (out_w, out_h), interpolation=interpolation)
+        rest_top = min(max(0, int(round((top - y0) * scale))), out_h - height)
+        rest_left = min(max(0, int(round((left - x0) * scale))), out_w - width)
+        view = image[rest_top:rest_top + height, rest_left:rest_left + width]
+        if flat_fraction(view) <= _MAX_FLAT:
+            break
+    return WorldTexture(_colour_shift(rng, image), rest_top, rest_left)
 
 
 def texture(rng: np.random.Generator, source: str, height: int,
