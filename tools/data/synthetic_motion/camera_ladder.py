@@ -1,4 +1,5 @@
-"""Save sample frames of the synthetic motion benchmark, one row a preset.
+"""Save sample frames of the synthetic motion benchmark: for each video, one
+row a camera preset.
 
     python tools/data/synthetic_motion/camera_ladder.py \
         [--out docs/images/camera_ladder.png] [--presets static mild handheld strong] \
@@ -21,11 +22,11 @@ from mmvididi.data_preparation.synthetic_motion import (CAMERA_PRESETS,
 
 def ladder_strip(presets, videos: int, frames: int, size: int, seed: int,
                  zoom: int = 2) -> Image.Image:
-    """One row of ``frames`` frames for each video of each preset, labelled."""
+    """One row of ``frames`` frames for each preset of each video, labelled."""
     rows, labels = [], []
-    for name in presets:
-        spec = MotionDatasetSpec.preset(name, size=(size, size))
-        for video in range(videos):
+    for video in range(videos):
+        for name in presets:
+            spec = MotionDatasetSpec.preset(name, size=(size, size))
             label = (3 * video) % len(spec.classes)
             rendered = render_scene(np.random.default_rng([seed, video]), spec,
                                     label)
@@ -65,7 +66,7 @@ def main() -> None:
     image = ladder_strip(args.presets, args.videos, args.frames, args.size,
                          args.seed)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    image.save(args.out)
+    image.save(args.out, optimize=True)
     print(f'{args.out}: {image.width} x {image.height}')
 
 
