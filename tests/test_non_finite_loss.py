@@ -102,6 +102,8 @@ def test_tools_train_amp_keeps_the_guard(wrapper, amp_wrapper, monkeypatch,
     train = load_tool('train.py')
     cfg = tiny_config('vididi_simclr_r3d_ucf101.py', tmp_path, tmp_path)
     cfg.optim_wrapper.type = wrapper
+    if wrapper == 'OptimWrapper':
+        cfg.optim_wrapper.pop('max_consecutive')
     args = SimpleNamespace(
         config='x.py', launcher='none', work_dir=None, no_validate=False,
         amp=True, resume=None, auto_scale_lr=False, seed=None,

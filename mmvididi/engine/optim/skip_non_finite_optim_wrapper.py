@@ -29,12 +29,16 @@ class SkipNonFiniteMixin:
     an overflow of the scaled gradients is left to the loss scaler.
 
     Args:
+        optimizer: the optimizer (or its config), as the wrapper's.
         max_consecutive: skipped steps in a row that stop training.
-        **kwargs: as the wrapper's.
+        **kwargs: as the wrapper's, by keyword.
     """
 
-    def __init__(self, *args, max_consecutive: int = 5, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, optimizer, *, max_consecutive: int = 5,
+                 **kwargs) -> None:
+        # by keyword: AmpOptimWrapper takes loss_scale first, the optimizer
+        # among its keyword arguments
+        super().__init__(optimizer=optimizer, **kwargs)
         self.max_consecutive = max_consecutive
         self.consecutive = 0
         self.skipped = 0
