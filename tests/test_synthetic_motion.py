@@ -64,6 +64,17 @@ def test_the_target_moves_as_its_class_says(label):
         assert moved[t, max(y - 6, 0):y + 7, max(x - 6, 0):x + 7].any()
 
 
+@pytest.mark.parametrize('size', [(112, 112), (48, 80)])
+def test_other_frame_sizes(size):
+    spec = MotionDatasetSpec.preset('strong', size=size, num_frames=4, **CLEAN)
+    video = render_scene(np.random.default_rng(0), spec, 0)
+    assert video.frames.shape == (4, *size, 3)
+    assert video.frames.std() > 10  # textured, not a blank border
+    # the target covers its travel in frame sides of the shorter side
+    assert 0.6 * min(size) <= np.linalg.norm(video.path[-1] - video.path[0]) \
+        <= 0.9 * min(size)
+
+
 def test_legacy_preset_is_the_first_benchmark_bit_for_bit():
     # digests of the generator at commit 253ba7f (before the realistic one)
     spec = MotionDatasetSpec.preset('legacy')
