@@ -192,3 +192,17 @@ def test_torchcodec_is_wrong_on_avi_with_b_frames():
     decoder = VideoDecoder(path, seek_mode='exact', dimension_order='NHWC')
     got = decoder.get_frames_at(list(range(60, 78, 2))).data.numpy()
     assert [stamped_index(f) for f in got] != list(range(60, 78, 2))
+
+
+@pytest.mark.parametrize('name', ['xvid_bframes_avi', 'h264_bframes_mp4',
+                                  'h264_open_gop_mp4'])
+def test_a_request_just_after_another_is_exact(name):
+    """PyAV skips the B-frames not asked for; the frames a request asks for
+    right after the previous one (already passed to the decoder, and maybe
+    skipped) are decoded again."""
+    expected = pyav_reference(footage(name))
+    video = open_video(str(footage(name)), 'pyav')
+    for first in range(4, 30, 3):
+        for inds in ([first], [first + 1, first + 2], [first + 3, first + 5]):
+            np.testing.assert_array_equal(np.stack(video.get_frames(inds)),
+                                          expected[inds])

@@ -67,6 +67,9 @@ class PyAVVideo(Video):
         self._frames: Optional[Iterator] = None  # the decoder, after a seek
         self._last: Optional[int] = None  # pts of the last frame it gave
         self._ended = False  # it reached the end of the stream
+        self._request = self._pass = 0  # requests; the one that seeked
+        # pts decoded in full (others may be skipped); None: decode all
+        self._wanted_pts: Optional[set] = None
         self._rgb = av.video.reformatter.VideoReformatter()
 
     def close(self) -> None:
@@ -85,9 +88,24 @@ class PyAVVideo(Video):
         else:
             self._container.seek(key, stream=self._stream, backward=True,
                                  any_frame=False)
-        self._frames = self._container.decode(self._stream)
+        self._frames = self._decoded_frames()
+        self._pass = self._request
         self._last = None
         self._ended = False
+
+    def _decoded_frames(self) -> Iterator:
+        """Frames from the current position. A packet whose pts is not asked
+        for is decoded with ``skip_frame='NONREF'``: if no other frame refers
+        to it (most B-frames), FFmpeg skips it, which halves the work of
+        decoding forward from a keyframe; the frames asked for and those they
+        refer to decode in full."""
+        codec = self._stream.codec_context
+        for packet in self._container.demux(self._stream):
+            codec.skip_frame = 'DEFAULT' if self._wanted_pts is None or \
+                packet.pts is None or packet.pts in self._wanted_pts \
+                else 'NONREF'
+            yield from codec.decode(packet)
+        codec.skip_frame = 'DEFAULT'
 
     def _next_frame(self):
         """The next decoded frame, or None at the end (or a decode error,
@@ -113,6 +131,8 @@ class PyAVVideo(Video):
         if not self.index.seekable:
             return self._decode_counting(wanted)
         index, targets = self.index, self.index.pts[wanted]
+        self._wanted_pts = set(targets.tolist())
+        self._request += 1
         found: Dict[int, np.ndarray] = {}
         starts: Dict[int, int] = {}  # decodes started for a target
         i = 0
@@ -144,7 +164,9 @@ class PyAVVideo(Video):
         fresh = self._last is None
         while i < len(targets):
             frame = self._next_frame()
-            if frame is None:
+            if frame is None:  # the end, or a decode error
+                if self._pass != self._request:
+                    return i, False  # decode again from a seek, to be sure
                 return i + (not self._ended), self._ended
             pts = frame.pts
             if fresh and (pts is None or pts > targets[i]):
@@ -152,7 +174,11 @@ class PyAVVideo(Video):
             fresh = False
             self._last = pts
             while i < len(targets) and targets[i] < pts:
-                i += 1  # skipped by the decoder: lost
+                if self._pass != self._request:
+                    # decoded on from an earlier request, whose skip_frame
+                    # may have skipped this frame: decode it again
+                    return i, False
+                i += 1  # not given by the decoder: lost
             if i < len(targets) and targets[i] == pts:
                 found[int(wanted[i])] = self._rgb_array(frame)
                 i += 1
@@ -164,6 +190,7 @@ class PyAVVideo(Video):
 
     def _decode_counting(self, wanted: np.ndarray) -> Dict[int, np.ndarray]:
         """Decode forward from the start, frame ``i`` the ``i``-th output."""
+        self._wanted_pts = None  # counting: every frame must come out
         self._start(None)
         found: Dict[int, np.ndarray] = {}
         wanted_set = set(wanted.tolist())
