@@ -15,6 +15,7 @@ tokens joined by one space, and
 - ``MASTER_ADDR=<host>`` is ``MASTER_ADDR=HOST``.
 """
 import argparse
+import json
 import os
 import re
 import shlex
@@ -112,6 +113,15 @@ def run_readme_command(key: str, *args, replace: Optional[dict] = None,
             f'{shlex.join(argv)} exited with {result.returncode}:\n'
             f'{result.stdout[-3000:]}\n{result.stderr[-5000:]}')
     return result
+
+
+def logged(work_dir: Path, key: str) -> list:
+    """The values of ``key`` that a run logged to ``work_dir``'s
+    ``<timestamp>/vis_data/scalars.json``, in order."""
+    scalars = sorted(Path(work_dir).glob('*/vis_data/scalars.json'))
+    assert len(scalars) == 1, f'{work_dir}: {len(scalars)} runs logged'
+    rows = [json.loads(line) for line in scalars[0].read_text().splitlines()]
+    return [row[key] for row in rows if key in row]
 
 
 def _format(value) -> str:

@@ -3,16 +3,20 @@ import functools
 import http.server
 import os
 import pickle
+import re
 import shutil
-import subprocess
-import sys
 import threading
 
 import pytest
 import torch
 from mmengine.runner.checkpoint import CheckpointLoader, load_checkpoint
 
-from tests.tiny_configs import ROOT
+from tests.readme import run_readme_command
+
+
+def hash_of(name: str) -> str:
+    """The 8 hex digits of a published name."""
+    return name.rsplit('-', 1)[1][:8]
 
 
 class Unsafe:
@@ -40,26 +44,29 @@ def server(tmp_path):
     httpd.shutdown()
 
 
-@pytest.fixture
-def published(tmp_path):
-    """A training checkpoint published by tools/publish_model.py."""
+PUBLISH = 'python tools/publish_model.py CHECKPOINT vididi_simclr_r3d_ucf101.pth'
+
+
+@pytest.fixture(scope='module')
+def published(tmp_path_factory):
+    """A training checkpoint published by the README's command (once for the
+    module: a process costs seconds)."""
+    tmp = tmp_path_factory.mktemp('publish')
     model = torch.nn.Linear(3, 2)
     torch.save(dict(state_dict=model.state_dict(), meta=dict(epoch=7),
                     optimizer=dict(state={}, param_groups=[])),
-               tmp_path / 'epoch_7.pth')
-    out = subprocess.run(
-        [sys.executable, 'tools/publish_model.py', str(tmp_path / 'epoch_7.pth'),
-         str(tmp_path / 'linear.pth')], cwd=ROOT, capture_output=True,
-        text=True, check=True).stdout.strip()
-    return model, out
+               tmp / 'epoch_7.pth')
+    out = run_readme_command(PUBLISH, replace={'CHECKPOINT': tmp / 'epoch_7.pth'},
+                             cwd=tmp).stdout.strip()
+    return model, str(tmp / out)
 
 
 def test_publish_drops_training_state_and_names_the_hash(published):
     from mmvididi.utils.checkpoint_loading import sha256_of
     _, path = published
     name = os.path.basename(path)
-    assert name.startswith('linear-') and len(name) == len('linear-12345678.pth')
-    assert sha256_of(path).startswith(name[7:15])
+    assert re.fullmatch(r'vididi_simclr_r3d_ucf101-[0-9a-f]{8}\.pth', name)
+    assert sha256_of(path).startswith(hash_of(name))
     assert set(torch.load(path)) == {'state_dict', 'meta'}
 
 
@@ -82,7 +89,7 @@ def test_tampered_url_checkpoint_is_refused(server, published):
     (root / name).write_bytes(bytes(data))
     torch_hub = torch.hub.get_dir()
     with pytest.raises(RuntimeError, match=r'its SHA-256 starts with .*, not '
-                       f'{name[7:15]} as its name says'):
+                       f'{hash_of(name)} as its name says'):
         CheckpointLoader.load_checkpoint(f'{url}/{name}')
     assert not os.path.exists(f'{torch_hub}/checkpoints/{name}')  # not kept
 

@@ -1,5 +1,6 @@
-"""Action detection in MMAction2's AVA format: the RoI detector trains and
-tests from its config; AVAMetric's frame-mAP on a hand-built case."""
+"""Action detection in MMAction2's AVA format: the README's command trains and
+validates the RoI detector from its config; AVAMetric's frame-mAP on a
+hand-built case."""
 import os
 import pickle
 
@@ -9,8 +10,8 @@ import pytest
 import torch
 from mmaction.registry import METRICS
 from mmengine import Config
-from mmengine.runner import Runner
 
+from tests.readme import cfg_options, logged, run_readme_command
 from tests.tiny_configs import ROOT
 
 LABEL_MAP = ('item {\n  name: "walk right"\n  id: 1\n}\n'
@@ -81,15 +82,24 @@ def tiny_detection_config(root, work_dir) -> Config:
     return cfg
 
 
-def test_detector_trains_and_tests_from_its_config(ava_root, tmp_path,
-                                                   monkeypatch):
-    monkeypatch.chdir(tmp_path)  # AVAMetric writes a temporary CSV here
-    runner = Runner.from_cfg(tiny_detection_config(ava_root, tmp_path))
-    runner.train()
-    losses = list(runner.message_hub.get_scalar('train/loss').data[0])
+DETECTION = 'python tools/train.py configs/detection/r3d18_vididi_ava.py'
+
+
+def test_readme_detection_command(ava_root, tmp_path):
+    """The README's detection command, shrunk: 2 epochs on the two AVA-format
+    videos, validation (frame-mAP) after the second."""
+    work_dir = tmp_path / 'work'
+    shrunk = tiny_detection_config(ava_root, work_dir)
+    result = run_readme_command(   # AVAMetric writes a temporary CSV to cwd
+        DETECTION, '--work-dir', work_dir, '--cfg-options',
+        *cfg_options('detection/r3d18_vididi_ava.py', shrunk), cwd=tmp_path)
+    losses = logged(work_dir, 'loss')
     assert len(losses) == 14 and all(np.isfinite(losses))
-    metrics = runner.test()
-    assert 0.0 <= metrics['mAP/overall'] <= 1.0
+    assert 'Epoch(val) [2]' in result.stdout + result.stderr
+    frame_map = logged(work_dir, 'mAP/overall')
+    assert len(frame_map) == 1 and 0.0 <= frame_map[0] <= 1.0
+    assert (work_dir / 'epoch_2.pth').is_file()
+    assert not [p for p in os.listdir(tmp_path) if p.startswith('AVA_')]
 
 
 def test_frame_map_on_a_hand_built_case(ava_root, tmp_path, monkeypatch):
