@@ -1,7 +1,6 @@
 """The pretraining input built from the dataset configs, on real video files."""
 import random
 
-import decord
 import numpy as np
 import pytest
 import torch
@@ -10,6 +9,8 @@ from mmengine.dataset import Compose
 from mmengine.registry import init_default_scope
 from mmengine.runner import Runner
 
+from mmvididi.utils.config_checks import innermost_dataset_cfg
+from mmvididi.video import PyAVVideo
 from tests.references import binomial_reference
 
 CONFIGS = ['configs/_base_/datasets/ucf101_split1_pretrain.py',
@@ -23,13 +24,18 @@ def config_on(video_dir, path=CONFIGS[0], compute_on='host') -> Config:
     cfg = Config.fromfile(path)
     cfg.train_dataloader.update(batch_size=3, num_workers=0,
                                 persistent_workers=False)
-    cfg.train_dataloader.dataset.update(
+    innermost_dataset_cfg(cfg.train_dataloader.dataset).update(
         ann_file=str(video_dir / 'train.txt'),
         data_prefix=dict(video=str(video_dir)))
-    for transform in cfg.train_dataloader.dataset.pipeline:
+    for transform in pipeline_of(cfg):
         if transform.type == 'TemporalDerivative':
             transform.compute_on = compute_on
     return cfg
+
+
+def pipeline_of(cfg: Config) -> list:
+    """The training pipeline, inside the dataset wrappers."""
+    return innermost_dataset_cfg(cfg.train_dataloader.dataset).pipeline
 
 
 def test_device_path_passes_the_frames_for_the_preprocessor(video_dir):
@@ -68,7 +74,8 @@ def run_seeded(pipeline_cfg, sample: dict, seed: int) -> dict:
 @pytest.mark.parametrize('path', CONFIGS)
 def test_dataloader_gives_both_views_in_every_order(video_dir, path):
     cfg = config_on(video_dir, path)
-    assert cfg.train_dataloader.dataset.ann_file.endswith('train.txt')
+    assert innermost_dataset_cfg(
+        cfg.train_dataloader.dataset).ann_file.endswith('train.txt')
     init_default_scope('mmaction')
     batch = next(iter(Runner.build_dataloader(cfg.train_dataloader)))
 
@@ -89,10 +96,10 @@ def test_config_pipeline_equals_the_reference_on_augmented_frames(
     cfg = config_on(video_dir)
     sample = dict(filename=str(video_dir / 'ClassA/v_ClassA_g01_c01.avi'),
                   label=0, start_index=0, modality='RGB')
-    up_to_views = [t for t in cfg.train_dataloader.dataset.pipeline if t.type in
-                   ('SafeDecordInit', 'MultiView')]
+    up_to_views = [t for t in pipeline_of(cfg)
+                   if t.type in ('VideoInit', 'MultiView')]
 
-    packed = run_seeded(cfg.train_dataloader.dataset.pipeline, sample, seed)
+    packed = run_seeded(pipeline_of(cfg), sample, seed)
     views = run_seeded(up_to_views, sample, seed)['imgs']
 
     T = cfg.clip_len
@@ -108,19 +115,19 @@ def test_config_pipeline_equals_the_reference_on_augmented_frames(
 
 def test_frames_are_decoded_once_per_view(video_dir, monkeypatch):
     calls = []
-    original = decord.VideoReader.get_batch
+    original = PyAVVideo._decode
 
-    def counting_get_batch(reader, indices):
-        calls.append(len(indices))
-        return original(reader, indices)
+    def counting_decode(video, wanted):
+        calls.append(len(wanted))
+        return original(video, wanted)
 
-    monkeypatch.setattr(decord.VideoReader, 'get_batch', counting_get_batch)
+    monkeypatch.setattr(PyAVVideo, '_decode', counting_decode)
     cfg = config_on(video_dir)
-    run_seeded(cfg.train_dataloader.dataset.pipeline,
+    run_seeded(pipeline_of(cfg),
                dict(filename=str(video_dir / 'ClassB/clip_000001_000011.mp4'),
                     label=1, start_index=0, modality='RGB'), seed=0)
-    # one decode of T + 2 frames per view, none for the derivative orders (an
-    # MP4: AVI files are decoded forward from frame 0, see test_exact_decode)
+    # one decode of T + 2 frames per view (the default backend, PyAV), none
+    # for the derivative orders
     assert calls == [cfg.clip_len + 2] * 2
 
 
@@ -129,7 +136,7 @@ def test_sampled_frames_match_an_independent_decoder(video_dir):
     import av
     cfg = config_on(video_dir)
     name = 'ClassA/v_ClassA_g01_c01.avi'  # Xvid with B-frames, as UCF101
-    sampling = [dict(type='SafeDecordInit'),
+    sampling = [dict(type='VideoInit'),
                 dict(type='MultiView', num_views=2,
                      transforms=[cfg.view_pipeline[:2]])]
     out = run_seeded(sampling, dict(filename=str(video_dir / name),

@@ -59,8 +59,8 @@ def measure(cfg: Config, data: dict, steps: int, device: str,
     if device == 'cuda':
         torch.cuda.reset_peak_memory_stats()
     for i in range(steps + 2):  # 2 warm-up steps
-        # as OrderPairScheduleHook(mode='alternate'): one pair a step
-        model.active_pairs = [model.pairs[i % len(model.pairs)]]
+        # as ViDiDiHook(mode='alternate'): one pair a step
+        model.set_active_pairs([model.pairs[i % len(model.pairs)]])
         synchronize(device)
         start = time.perf_counter()
         prepared = model.data_preprocessor(data, True)
