@@ -1,5 +1,5 @@
 """PyAV backend: seek to the keyframe before a clip, decode forward from it."""
-from typing import Dict, Iterator, Optional, Tuple
+from typing import Dict, Iterator, List, Optional, Tuple
 
 import numpy as np
 
@@ -9,6 +9,21 @@ from mmvididi.video.stream_index import StreamIndex, scan_stream
 #: Decodes started for one frame: from the keyframe before it, then (if the
 #: seek landed after the frame) from the keyframe before that one.
 MAX_STARTS = 2
+
+
+def decoded_frames(container, stream, wanted: List[Optional[set]]) -> Iterator:
+    """Frames of ``stream`` from the container's position. A packet whose pts
+    is not in ``wanted[0]`` is decoded with ``skip_frame='NONREF'``: if no
+    other frame refers to it (most B-frames), FFmpeg skips it, which halves the
+    work of decoding forward from a keyframe; the frames asked for and those
+    they refer to decode in full. (A function, not a method: the generator
+    must not hold the video, so that the video is freed at once.)"""
+    codec = stream.codec_context
+    for packet in container.demux(stream):
+        codec.skip_frame = 'DEFAULT' if wanted[0] is None or \
+            packet.pts is None or packet.pts in wanted[0] else 'NONREF'
+        yield from codec.decode(packet)
+    codec.skip_frame = 'DEFAULT'
 
 
 @register_backend('pyav')
@@ -68,8 +83,8 @@ class PyAVVideo(Video):
         self._last: Optional[int] = None  # pts of the last frame it gave
         self._ended = False  # it reached the end of the stream
         self._request = self._pass = 0  # requests; the one that seeked
-        # pts decoded in full (others may be skipped); None: decode all
-        self._wanted_pts: Optional[set] = None
+        # [pts decoded in full (others may be skipped), or None: all]
+        self._wanted: List[Optional[set]] = [None]
         self._rgb = av.video.reformatter.VideoReformatter()
 
     def close(self) -> None:
@@ -88,24 +103,11 @@ class PyAVVideo(Video):
         else:
             self._container.seek(key, stream=self._stream, backward=True,
                                  any_frame=False)
-        self._frames = self._decoded_frames()
+        self._frames = decoded_frames(self._container, self._stream,
+                                      self._wanted)
         self._pass = self._request
         self._last = None
         self._ended = False
-
-    def _decoded_frames(self) -> Iterator:
-        """Frames from the current position. A packet whose pts is not asked
-        for is decoded with ``skip_frame='NONREF'``: if no other frame refers
-        to it (most B-frames), FFmpeg skips it, which halves the work of
-        decoding forward from a keyframe; the frames asked for and those they
-        refer to decode in full."""
-        codec = self._stream.codec_context
-        for packet in self._container.demux(self._stream):
-            codec.skip_frame = 'DEFAULT' if self._wanted_pts is None or \
-                packet.pts is None or packet.pts in self._wanted_pts \
-                else 'NONREF'
-            yield from codec.decode(packet)
-        codec.skip_frame = 'DEFAULT'
 
     def _next_frame(self):
         """The next decoded frame, or None at the end (or a decode error,
@@ -131,7 +133,7 @@ class PyAVVideo(Video):
         if not self.index.seekable:
             return self._decode_counting(wanted)
         index, targets = self.index, self.index.pts[wanted]
-        self._wanted_pts = set(targets.tolist())
+        self._wanted[0] = set(targets.tolist())
         self._request += 1
         found: Dict[int, np.ndarray] = {}
         starts: Dict[int, int] = {}  # decodes started for a target
@@ -190,7 +192,7 @@ class PyAVVideo(Video):
 
     def _decode_counting(self, wanted: np.ndarray) -> Dict[int, np.ndarray]:
         """Decode forward from the start, frame ``i`` the ``i``-th output."""
-        self._wanted_pts = None  # counting: every frame must come out
+        self._wanted[0] = None  # counting: every frame must come out
         self._start(None)
         found: Dict[int, np.ndarray] = {}
         wanted_set = set(wanted.tolist())
