@@ -72,8 +72,16 @@ def prepare_readme_command(key: str, *args, replace: Optional[dict] = None,
                            env: Optional[dict] = None) -> tuple:
     """(argv, environment) of the README command ``key``, as
     :func:`run_readme_command` runs it."""
+    return prepare_command(readme_command(key), *args, replace=replace, env=env)
+
+
+def prepare_command(command: List[str], *args, replace: Optional[dict] = None,
+                    env: Optional[dict] = None) -> tuple:
+    """(argv, environment) of ``command`` (tokens, as the README writes them):
+    see :func:`run_readme_command`."""
+    key = ' '.join(command)
     replace = {k: str(v) for k, v in (replace or {}).items()}
-    tokens = [replace.get(token, token) for token in readme_command(key)]
+    tokens = [replace.get(token, token) for token in command]
     run_env = dict(os.environ, PYTHON=sys.executable,
                    **{k: str(v) for k, v in (env or {}).items()})
     left = []
@@ -105,7 +113,17 @@ def run_readme_command(key: str, *args, replace: Optional[dict] = None,
     command writes. Returns the finished process, stdout and stderr as text;
     with ``check``, a non-zero exit fails with the end of its output.
     """
-    argv, run_env = prepare_readme_command(key, *args, replace=replace, env=env)
+    return run_command(readme_command(key), *args, replace=replace, env=env,
+                       cwd=cwd, timeout=timeout, check=check)
+
+
+def run_command(command: List[str], *args, replace: Optional[dict] = None,
+                env: Optional[dict] = None, cwd: Optional[Path] = None,
+                timeout: int = 600,
+                check: bool = True) -> subprocess.CompletedProcess:
+    """:func:`run_readme_command` for a command given as tokens (one the
+    README does not hold (yet))."""
+    argv, run_env = prepare_command(command, *args, replace=replace, env=env)
     result = subprocess.run(argv, cwd=cwd or ROOT, env=run_env,
                             capture_output=True, text=True, timeout=timeout)
     if check:
