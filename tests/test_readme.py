@@ -83,6 +83,11 @@ EQUIVALENT = {
     DEMO_TEST: (DEMO_BY, 'runs the tools/test.py command that the demo wrote '
                 'to results.json (this line\'s, on the demo\'s checkpoint and '
                 'data) and checks it gives the demo\'s numbers'),
+    'python tools/analysis/visualize_derivatives.py VIDEO': (
+        'tests/test_motion_benchmark.py::test_visualize_derivatives_tool',
+        'runs it on a synthetic motion video with --out-dir and --clip-len 4; '
+        'checks the sizes of the PNG grid and the GIF, and the error of a '
+        'clip longer than the video'),
     'bash tools/dist_train.sh configs/vididi_simclr_r3d_ucf101.py 8': (
         'tests/test_distributed.py::test_two_processes_end_with_identical_weights',
         'runs tools/dist_train.sh with 2 CPU processes (gloo) on a dumped tiny '
