@@ -127,11 +127,13 @@ def test_benchmark_runs_configs(framework, tmp_path):
     """Each run of the benchmark: its model, schedule and data; every config
     tests through the Runner on the run's data root."""
     bench = load_tool('tools/benchmark/synthetic_motion.py')
+    vididi = tuple(Config.fromfile(ROOT / bench.VIDIDI.format(framework))
+                   .model.orders)  # the ViDiDi config's orders
     expected = {'baseline': ((0, ), 'alternate'),
-                'alternate': ((0, 1, 2), 'alternate'),
-                'epoch': ((0, 1, 2), 'epoch'), 'random': ((0, 1, 2), 'random'),
-                'joint': ((0, 1, 2), 'joint'),
-                'with-same': ((0, 1, 2), 'alternate'),
+                'alternate': (vididi, 'alternate'),
+                'epoch': (vididi, 'epoch'), 'random': (vididi, 'random'),
+                'joint': (vididi, 'joint'),
+                'with-same': (vididi, 'alternate'),
                 'order-1-only': ((1, ), 'alternate')}
     assert set(expected) == set(bench.VARIANTS)
     for variant, (orders, mode) in expected.items():
@@ -158,6 +160,15 @@ def test_benchmark_runs_configs(framework, tmp_path):
             tuple(cfg.model.feature_orders) == (0, 1)
         if variant == 'with-same':
             assert [tuple(p) for p in cfg.model.pairs][-1] == (0, 0)
+        assert 'motion_compensation' not in cfg.model.data_preprocessor or \
+            cfg.model.data_preprocessor.motion_compensation == \
+            Config.fromfile(config).model.data_preprocessor.get(
+                'motion_compensation')
+    # +mc / -mc: the camera-motion compensation on or off, whatever the default
+    for variant, value in (('alternate+mc', bench.COMPENSATION),
+                           ('order-1-only-mc', None)):
+        _, cfg = bench.run_config(framework, variant, 0, tmp_path, tmp_path)
+        assert cfg.model.data_preprocessor.motion_compensation == value
     # one epoch: the warm-up only
     _, cfg = bench.run_config(framework, 'alternate', 0, tmp_path, tmp_path,
                               epochs=1)
@@ -172,17 +183,58 @@ def test_benchmark_runs_configs(framework, tmp_path):
 def test_benchmark_table_reads_the_metric_keys_and_older_runs():
     bench = load_tool('tools/benchmark/synthetic_motion.py')
 
-    def run(seed, order1, order0, spaced=False):
+    def run(seed, order1, order0, spaced=False, **key):
         groups = {'order1': order1, 'order0': order0}
-        return dict(framework='simclr', variant='alternate', seed=seed,
+        return dict(dict(dict(framework='simclr', variant='alternate'), **key),
+                    seed=seed,
                     retrieval={(g.replace('order', 'order ') if spaced else g):
                                {'R@1': v, 'R@5': v + 1} for g, v in
                                groups.items()})
 
-    table = bench.table([run(0, 90.0, 10.0), run(1, 80.0, 20.0, spaced=True)])
-    assert table.splitlines()[2] == (
-        '| simclr | ViDiDi alternate | 2 | 85.0 ± 7.1 | 86.0 ± 7.1 | '
-        '15.0 ± 7.1 | 16.0 ± 7.1 |')
+    # runs.jsonl lines from before the presets axis were on the legacy data
+    table = bench.table([run(0, 90.0, 10.0), run(1, 80.0, 20.0, spaced=True),
+                         run(0, 50.0, 40.0, preset='strong',
+                             variant='alternate+mc'),
+                         run(0, 50.0, 30.0, preset='static',
+                             variant='order-1-only-mc')])
+    assert table.splitlines()[2:] == [
+        '| static | simclr | order-1-only, uncompensated | 1 | 30.0 ± 0.0 | '
+        '31.0 ± 0.0 | 50.0 ± 0.0 | 51.0 ± 0.0 |',
+        '| strong | simclr | ViDiDi, compensated | 1 | 40.0 ± 0.0 | '
+        '41.0 ± 0.0 | 50.0 ± 0.0 | 51.0 ± 0.0 |',
+        '| legacy | simclr | ViDiDi | 2 | 15.0 ± 7.1 | 16.0 ± 7.1 | '
+        '85.0 ± 7.1 | 86.0 ± 7.1 |']
+
+
+def test_benchmark_variants_plan_and_ladder_plot(tmp_path):
+    bench = load_tool('tools/benchmark/synthetic_motion.py')
+    assert bench.split_variant('alternate+mc') == ('alternate', True)
+    assert bench.split_variant('order-1-only-mc') == ('order-1-only', False)
+    assert bench.split_variant('baseline') == ('baseline', None)
+    with pytest.raises(ValueError, match="'alternat\\+mc'.*'\\+mc'"):
+        bench.split_variant('alternat+mc')
+    args = bench.parse_args(['--presets', 'static', 'strong', '--frameworks',
+                             'simclr', 'byol', '--variants', 'alternate',
+                             'alternate+mc', '--seeds', '0', '1',
+                             '--schedules', 'order-1-only'])
+    plan = bench.plan_runs(args)
+    assert len(plan) == 2 * 2 * 2 * 2 + 2 * 2
+    assert plan[0] == ('static', 'simclr', 'alternate', 0)
+    assert plan[-1] == ('strong', 'simclr', 'order-1-only', 1)
+    assert bench.parse_args(['--preset', 'legacy']).presets == ['legacy']
+    with pytest.raises(SystemExit):
+        bench.parse_args(['--variants', 'alternate+xx'])
+
+    runs = [dict(preset=preset, framework='simclr', variant=variant, seed=seed,
+                 retrieval={'order0': {'R@1': 10.0 + seed},
+                            'order1': {'R@1': 90.0 - seed}})
+            for preset in bench.LADDER
+            for variant in ('alternate-mc', 'alternate+mc') for seed in (0, 1)]
+    path = tmp_path / 'ladder.png'
+    assert bench.plot_ladder(runs, path)
+    assert path.read_bytes()[:4] == b'\x89PNG'
+    assert not bench.plot_ladder(runs, tmp_path / 'none.png', 'byol')
+    assert not bench.plot_ladder(runs[:2], tmp_path / 'one.png')  # one rung
 
 
 def test_retrieval_groups_and_test_command():

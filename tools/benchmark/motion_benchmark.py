@@ -30,19 +30,20 @@ RETRIEVAL_PREFIX = 'retrieval'  # VideoRetrievalMetric.default_prefix
 
 
 def ensure_dataset(root: Path, spec, seed: int,
-                   progress: Optional[Callable[[int, int], None]] = None
-                   ) -> bool:
+                   progress: Optional[Callable[[int, int], None]] = None,
+                   workers: int = 1) -> bool:
     """Write the synthetic motion dataset of ``spec`` (a
     ``MotionDatasetSpec``) and ``seed`` under ``root`` unless it is there;
-    ``root/spec.json``, a stamp of both, marks it done. Returns whether it
-    wrote the videos."""
+    ``root/spec.json``, a stamp of both, marks it done. ``workers``: processes
+    that render and encode (the files are the same for any number). Returns
+    whether it wrote the videos."""
     root = Path(root)
     stamp = json.dumps(dict(spec=repr(spec), seed=seed))
     if (root / 'spec.json').exists() and \
             (root / 'spec.json').read_text() == stamp:
         return False
     (root / 'spec.json').unlink(missing_ok=True)
-    generate_motion_dataset(root, spec, seed, progress)
+    generate_motion_dataset(root, spec, seed, progress, workers=workers)
     (root / 'spec.json').write_text(stamp)
     return True
 
