@@ -51,7 +51,7 @@ def main() -> None:
     pipeline[0] = dict(type='VideoInit', backend=args.backend)
     loader = torch.utils.data.DataLoader(
         Samples(pipeline, videos, args.samples), num_workers=1,
-        batch_size=None)
+        batch_size=None)  # fork: this process decodes nothing itself
     print(f'{args.samples} samples, backend {args.backend}, {len(videos)} '
           f'videos: {", ".join(Path(v).name for v in videos)}')
     print('| samples | worker RSS (MiB) | seconds |')

@@ -135,8 +135,10 @@ class Samples(torch.utils.data.Dataset):
 def worker_memory(pipeline, videos, samples: int) -> tuple:
     """RSS (MiB) of one dataloader worker after its first sample, and the
     largest of its last 10."""
+    # spawn, not fork: a worker forked after decord's threads ran can hang
     loader = torch.utils.data.DataLoader(Samples(pipeline, videos, samples),
-                                         num_workers=1, batch_size=None)
+                                         num_workers=1, batch_size=None,
+                                         multiprocessing_context='spawn')
     rss = list(loader)
     return rss[0], max(rss[-10:])
 
