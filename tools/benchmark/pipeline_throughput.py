@@ -12,7 +12,8 @@ UCF101-like (Xvid AVI with B-frames, 320 x 240, 150 frames) and Kinetics-like
 frames, 40 s) of both kinds at 640 x 480 and 1280 x 720, keyframes as their
 encoders place them by default (Xvid-like every 300 frames, x264 every 250).
 Then it times, in one process (= one dataloader worker), clips decoded and
-augmented per second by
+augmented per second (the pipelines in turn, in 6 rounds, so that the load of a
+shared machine falls on all of them alike) by
 - stock: DecordInit, SampleFrames(T + 2), DecordDecode, the same augmentation,
   FormatShape, PackActionInputs: one clip a sample;
 - ViDiDi with each backend: VideoInit(backend), MultiView(2 x [SampleFrames(T
@@ -99,14 +100,31 @@ def run(transform, videos, samples: int, offset: int = 0):
     return out
 
 
-def throughput(pipeline, videos, clips: int, clips_per_sample: int):
-    """Clips / s over about ``clips`` clips (after one warm-up sample)."""
-    transform = Compose(pipeline)
-    run(transform, videos, 1)
-    samples = max(1, clips // clips_per_sample)
-    start = time.perf_counter()
-    run(transform, videos, samples, offset=1)
-    return samples * clips_per_sample / (time.perf_counter() - start)
+def throughput(configs: dict, videos, clips: int, rounds: int = 6) -> dict:
+    """Clips / s of each pipeline over about ``clips`` clips, in ``rounds``
+    rounds that run the pipelines in turn (so that a slower or busier moment
+    of a shared machine falls on all of them); a pipeline that refuses the
+    videos gives its error instead."""
+    transforms, seconds, done = {}, {}, {}
+    for name, pipeline in configs.items():
+        transforms[name] = Compose(pipeline)
+        try:
+            run(transforms[name], videos, 1)  # warm-up; may refuse the files
+        except VideoDecodeError as error:
+            transforms[name] = error
+        seconds[name], done[name] = 0.0, 0
+    for r in range(rounds):
+        for name, transform in transforms.items():
+            if isinstance(transform, Exception):
+                continue
+            per_sample = 1 if name == 'stock' else 2
+            samples = max(1, clips // per_sample // rounds)
+            start = time.perf_counter()
+            run(transform, videos, samples, offset=1 + r * samples)
+            seconds[name] += time.perf_counter() - start
+            done[name] += samples * per_sample
+    return {name: transforms[name] if isinstance(transforms[name], Exception)
+            else done[name] / seconds[name] for name in configs}
 
 
 def rss_mib() -> float:
@@ -170,22 +188,19 @@ def main() -> None:
     print('| --- | --- | --- | ---' + (' | ---' if memory else '') + ' |')
     for name, paths in videos.items():
         clips = args.clips if name.startswith('short') else args.long_clips
-        stock = None
-        for pipeline, config in configs.items():
-            per_sample = 1 if pipeline == 'stock' else 2
+        speeds = throughput(configs, paths, clips)
+        for pipeline, speed in speeds.items():
             label = 'stock MMAction2' if pipeline == 'stock' else \
                 f'ViDiDi, {pipeline}'
-            try:
-                speed = throughput(config, paths, clips, per_sample)
-            except VideoDecodeError as error:
+            if isinstance(speed, Exception):
                 print(f'| {name} | {label} | refused: '
-                      f'{str(error).split(": ", 1)[-1]} | |'
+                      f'{str(speed).split(": ", 1)[-1]} | |'
                       + (' |' if memory else ''))
                 continue
-            stock = speed if pipeline == 'stock' else stock
-            row = f'| {name} | {label} | {speed:.1f} | {speed / stock:.2f}'
+            row = f'| {name} | {label} | {speed:.1f} | ' \
+                f'{speed / speeds["stock"]:.2f}'
             if args.memory_samples:
-                first, last = worker_memory(config, paths,
+                first, last = worker_memory(configs[pipeline], paths,
                                             args.memory_samples)
                 row += f' | {first:.0f} / {last:.0f}'
             print(row + ' |', flush=True)
