@@ -131,6 +131,29 @@ def test_video_lists_and_pt_output(video_dir, tmp_path):
                                                     torch.ones(2, 3))
 
 
+def test_the_tool_names_what_is_wrong_in_one_line(
+        retrieval, video_dir, tmp_path, monkeypatch, capsys):
+    cfg, _, checkpoint, _ = retrieval
+    config = tmp_path / 'retrieval.py'
+    cfg.dump(config)
+    tool = load_tool()
+    for args, message in [
+            ([config, tmp_path / 'nowhere.pth', video_dir],
+             f'error: checkpoint {tmp_path}/nowhere.pth does not exist'),
+            ([tmp_path / 'nowhere.py', checkpoint, video_dir],
+             f'error: config file {tmp_path}/nowhere.py does not exist'),
+            ([config, checkpoint, tmp_path / 'none'],
+             f'error: {tmp_path}/none is neither a folder of videos nor')]:
+        monkeypatch.setattr('sys.argv', ['extract_features.py', *map(str, args),
+                                         '--out', str(tmp_path / 'f.npz')])
+        with pytest.raises(SystemExit) as exit_:
+            tool.main()
+        said = str(exit_.value.code) if exit_.value.code != 2 else \
+            capsys.readouterr().err
+        assert said.startswith(message) and said.strip().count('\n') == 0
+    assert not (tmp_path / 'f.npz').exists()
+
+
 def test_readme_extract_features_command(retrieval, video_dir, tmp_path):
     cfg, _, checkpoint, videos = retrieval
     out = tmp_path / 'features.npz'

@@ -25,7 +25,7 @@ import torch
 from mmengine.config import DictAction
 
 import mmvididi  # noqa: F401  (compat fixes and registration)
-from mmvididi.apis import extract_video_features, init_model
+from mmvididi.apis import VideoLoadError, extract_video_features, init_model
 from mmvididi.utils import load_config_or_exit
 
 VIDEO_SUFFIXES = ('.avi', '.mp4', '.mkv', '.webm', '.mov', '.m4v', '.mpg',
@@ -92,10 +92,14 @@ def main() -> None:
 
     cfg = load_config_or_exit(args.config)
     names, paths = list_videos(args.videos, args.video_root)
-    model = init_model(cfg, args.checkpoint, device=args.device,
-                       cfg_options=args.cfg_options)
-    features = extract_video_features(model, paths, batch_size=args.batch_size,
-                                      num_workers=args.num_workers)
+    try:
+        model = init_model(cfg, args.checkpoint, device=args.device,
+                           cfg_options=args.cfg_options)
+        features = extract_video_features(
+            model, paths, batch_size=args.batch_size,
+            num_workers=args.num_workers)
+    except (FileNotFoundError, ValueError, VideoLoadError) as error:
+        sys.exit(f'error: {error}')  # one line that names the file
     save(args.out, features, names)
     print(f'wrote {args.out}: {len(names)} videos x {features.shape[1]} '
           f'features ({args.config}, {args.checkpoint})')
