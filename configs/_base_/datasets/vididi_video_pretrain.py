@@ -1,7 +1,7 @@
 # ViDiDi pretraining input, dataset-independent: each video gives two views (own
 # temporal offset, own crop / flip / colour jitter); each view is T + max(orders)
-# frames decoded once, exactly (VideoInit / VideoDecode, default backend). The orders are
-# computed from these frames on the device by ViDiDiDataPreprocessor
+# frames decoded once, exactly (VideoInit / VideoDecode, default backend). The
+# orders are computed from these frames on the device by ViDiDiDataPreprocessor
 # (TemporalDerivative compute_on='device'; 'host' computes them here as int16).
 # The dataset configs beside this file set the annotation file and video root.
 clip_len = 16  # T: frames of every derivative order
