@@ -5,6 +5,7 @@ import torch
 import torch.nn.functional as F
 from mmaction.registry import MODELS
 from mmengine.model import BaseModel
+from torch.func import functional_call
 
 from mmvididi.derivatives import check_orders
 from mmvididi.pairs import Pair, PairError, check_pairs
@@ -97,16 +98,31 @@ class ViDiDiRecognizer(BaseModel):
         self._active_pairs = pairs
 
     @torch.no_grad()
-    def _check_neck(self) -> None:
-        """The projector must take what the backbone gives: checked on a small
-        clip (8 frames of 64 x 64) at build time, not at the first step."""
-        expected = getattr(self.neck, 'in_channels', None)
+    def _backbone_channels(self) -> int:
+        """Channels of the backbone's output for a small clip (8 frames of
+        64 x 64): shapes only, on the ``meta`` device (no weight is copied
+        or computed with), or by a real forward pass where a backbone does
+        not run on ``meta``."""
         training = self.backbone.training
         self.backbone.eval()
         try:
-            channels = self.backbone(torch.zeros(1, 3, 8, 64, 64)).shape[1]
+            state = {name: torch.empty_like(value, device='meta')
+                     for name, value in
+                     self.backbone.state_dict(keep_vars=True).items()}
+            try:
+                return functional_call(
+                    self.backbone, state,
+                    (torch.zeros(1, 3, 8, 64, 64, device='meta'), )).shape[1]
+            except (RuntimeError, NotImplementedError, TypeError):
+                return self.backbone(torch.zeros(1, 3, 8, 64, 64)).shape[1]
         finally:
             self.backbone.train(training)
+
+    def _check_neck(self) -> None:
+        """The projector must take what the backbone gives: checked at build
+        time, not at the first step."""
+        expected = getattr(self.neck, 'in_channels', None)
+        channels = self._backbone_channels()
         if expected is not None and expected != channels:
             raise ValueError(
                 f'model.neck.in_channels={expected}, but model.backbone gives '
