@@ -49,6 +49,11 @@ RUN_BY = {
     NODE.format(0): 'tests/test_readme.py::test_two_node_commands_on_one_machine',
     NODE.format(1): 'tests/test_readme.py::test_two_node_commands_on_one_machine',
     SLURM: 'tests/test_readme.py::test_slurm_command_line',
+    PRETRAIN + ' --resume':
+        'tests/test_training.py::test_readme_resume_command_goes_on_where_it_stopped',
+    'python tools/train.py configs/vididi_simclr_r3d_ucf101_knn.py':
+        'tests/test_retrieval_evaluation.py::'
+        'test_knn_monitor_reports_retrieval_while_pretraining',
     'python tools/test.py configs/retrieval/vididi_r3d_ucf101_split1.py CHECKPOINT':
         'tests/test_retrieval_evaluation.py::test_readme_retrieval_commands',
     'python tools/test.py configs/retrieval/vididi_r3d_hmdb51_split1.py CHECKPOINT':

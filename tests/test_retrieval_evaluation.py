@@ -10,7 +10,7 @@ from mmengine.registry import init_default_scope
 from mmengine.runner import Runner
 
 from mmvididi.evaluation import retrieval_recall
-from tests.readme import cfg_options, logged, run_command, run_readme_command
+from tests.readme import cfg_options, logged, run_readme_command
 from tests.tiny_configs import tiny_config, tiny_retrieval_config
 
 
@@ -144,9 +144,8 @@ KNN = 'python tools/train.py configs/vididi_simclr_r3d_ucf101_knn.py'
 
 
 def test_knn_monitor_reports_retrieval_while_pretraining(video_dir, tmp_path):
-    """configs/vididi_simclr_r3d_ucf101_knn.py from tools/train.py (not a
-    README command yet): validation is retrieval of the query videos among
-    the gallery with the encoder being trained."""
+    """The README's kNN monitor command: validation is retrieval of the query
+    videos among the gallery with the encoder being trained."""
     cfg = tiny_config('vididi_simclr_r3d_ucf101_knn.py', video_dir, tmp_path)
     lines = (video_dir / 'train.txt').read_text().splitlines()
     query = tmp_path / 'query.txt'
@@ -165,9 +164,9 @@ def test_knn_monitor_reports_retrieval_while_pretraining(video_dir, tmp_path):
             transform.crop_size = 32
     cfg.train_cfg.val_interval = 1
     work_dir = tmp_path / 'work'
-    run_command(KNN.split(), '--work-dir', work_dir, '--cfg-options',
-                *cfg_options('vididi_simclr_r3d_ucf101_knn.py', cfg),
-                cwd=tmp_path)
+    run_readme_command(KNN, '--work-dir', work_dir, '--cfg-options',
+                       *cfg_options('vididi_simclr_r3d_ucf101_knn.py', cfg),
+                       cwd=tmp_path)
 
     recall = logged(work_dir, 'retrieval/R@1')
     assert len(recall) == 2  # one validation an epoch
