@@ -174,6 +174,8 @@ class PyAVVideo(Video):
             if fresh and (pts is None or pts > targets[i]):
                 return i, False  # the seek landed after the frame: retry
             fresh = False
+            if pts is None:
+                continue  # not identifiable (none of ours): not asked for
             self._last = pts
             while i < len(targets) and targets[i] < pts:
                 if self._pass != self._request:
