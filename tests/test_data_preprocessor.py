@@ -6,6 +6,7 @@ from mmaction.structures import ActionDataSample
 
 from mmvididi.datasets.transforms import TemporalDerivative
 from mmvididi.models import ViDiDiDataPreprocessor
+from mmvididi.motion_compensation import MotionCompensation
 from tests.references import binomial_reference
 
 MEAN = np.array([123.675, 116.28, 103.53])
@@ -90,3 +91,105 @@ def test_orders_missing_from_the_data_name_the_fix():
 def test_unknown_norm_is_rejected():
     with pytest.raises(ValueError, match="derivative_norm='l2' is not one of"):
         ViDiDiDataPreprocessor(derivative_norm='l2')
+
+
+def panned_batch(compute_on: str = 'device', num: int = 2) -> tuple:
+    """uint8 views of a textured scene panned by whole and half pixels a
+    frame, as TemporalDerivative packs them."""
+    rng = np.random.default_rng(0)
+    scene = rng.integers(0, 256, (64, 64, 3)).astype(np.float32)
+    scene = (scene + np.roll(scene, 1, 0) + np.roll(scene, 1, 1) +
+             np.roll(scene, 1, (0, 1))) / 4  # a little smoother than noise
+    views = np.stack([
+        np.stack([scene[8 + 2 * t:40 + 2 * t, 4 + t:36 + t] for t in range(7)]),
+        np.stack([scene[20 - t:52 - t, 16:48] for t in range(7)]),
+    ]).round().astype(np.uint8)  # 2 views x 7 frames x 32 x 32 x 3
+    inputs, samples = [], []
+    for _ in range(num):
+        out = TemporalDerivative(orders=(0, 1, 2), compute_on=compute_on)(
+            dict(imgs=views))
+        inputs.append(torch.from_numpy(out['imgs']))
+        sample = ActionDataSample()
+        sample.set_metainfo(dict(derivative_orders=out['derivative_orders']))
+        samples.append(sample)
+    return dict(inputs=inputs, data_samples=samples)
+
+
+def test_motion_compensation_is_off_by_default():
+    assert ViDiDiDataPreprocessor().motion_compensation is None
+    assert ViDiDiDataPreprocessor(
+        motion_compensation='none').motion_compensation is None
+
+
+def test_motion_compensation_removes_a_pan_from_the_derivatives():
+    plain = ViDiDiDataPreprocessor(orders=(0, 1, 2), derivative_norm='std')(
+        panned_batch())['inputs']
+    aligned = ViDiDiDataPreprocessor(
+        orders=(0, 1, 2), derivative_norm='std',
+        motion_compensation='translation')(panned_batch())['inputs']
+    torch.testing.assert_close(aligned[0], plain[0])  # frames untouched
+    for order in (1, 2):
+        assert aligned[order].shape == plain[order].shape == (2, 2, 3, 5, 32, 32)
+        # whole-pixel pans: aligned to within a grey level (0.02 x std)
+        interior = aligned[order][..., 6:-6, 6:-6]
+        assert interior.abs().max() < 0.02
+        assert plain[order][..., 6:-6, 6:-6].pow(2).mean().sqrt() > 0.3
+
+
+def test_clip_rms_of_compensated_orders_counts_the_valid_pixels_only():
+    data = panned_batch()
+    data['inputs'] = [x.clone() for x in data['inputs']]
+    for x in data['inputs']:  # something that moves with the camera too
+        x[:, :, 12:20, 12:20] = torch.arange(7, dtype=torch.uint8).view(
+            7, 1, 1, 1) * 30
+    out = ViDiDiDataPreprocessor(orders=(0, 1),
+                                 motion_compensation='translation')(data)
+    first = out['inputs'][1]  # N V C T H W
+    nonzero = first.abs().sum(dim=2) > 0  # N V T H W: where data and change
+    assert nonzero.any()
+    for n in range(2):
+        for view in range(2):
+            clip = first[n, view]
+            # unit RMS over the pixels with data (never over the border)
+            frames = data['inputs'][n][view:view + 1, :6].float()  # T + 1
+            support = MotionCompensation('translation').derivatives(
+                frames, (1, ))[1][0][0]
+            rms = clip.pow(2).sum() / (support.sum() * 3)
+            assert rms.sqrt().item() == pytest.approx(1.0, rel=1e-4)
+
+
+def test_motion_compensation_needs_the_frames_and_a_known_model():
+    with pytest.raises(ValueError, match="compute_on='device'"):
+        ViDiDiDataPreprocessor(orders=(0, 1), motion_compensation='similarity')(
+            panned_batch('host'))
+    # the baseline (order 0 only) needs no frames to align
+    ViDiDiDataPreprocessor(orders=(0, ), motion_compensation='similarity')(
+        panned_batch('host'), training=True)
+    with pytest.raises(ValueError, match='motion_compensation=.rigid'):
+        ViDiDiDataPreprocessor(motion_compensation='rigid')
+    with pytest.raises(ValueError, match='see MotionCompensation'):
+        ViDiDiDataPreprocessor(motion_compensation=dict(levels=2, speed=3))
+
+
+def test_motion_compensation_from_the_config_key():
+    """What the measurements set: --cfg-options
+    model.data_preprocessor.motion_compensation=similarity, or its arguments
+    one by one (the key is absent from the base config)."""
+    from mmaction.registry import MODELS
+    from mmengine import Config
+    from mmengine.registry import init_default_scope
+
+    import mmvididi  # noqa: F401
+    from tests.tiny_configs import ROOT
+    init_default_scope('mmaction')
+    for options in ({'model.data_preprocessor.motion_compensation':
+                     'similarity'},
+                    {'model.data_preprocessor.motion_compensation.model':
+                     'affine',
+                     'model.data_preprocessor.motion_compensation.levels': 2}):
+        cfg = Config.fromfile(ROOT / 'configs/_base_/models/vididi_r3d18.py')
+        assert 'motion_compensation' not in cfg.model.data_preprocessor
+        cfg.merge_from_dict(options)
+        built = MODELS.build(cfg.model.data_preprocessor).motion_compensation
+        assert built.model in ('similarity', 'affine')
+    assert built.options['levels'] == 2

@@ -25,4 +25,10 @@ model = dict(
         type='ViDiDiDataPreprocessor',
         mean=(123.675, 116.28, 103.53),
         std=(58.395, 57.12, 57.375),
-        derivative_norm='clip_rms'))
+        derivative_norm='clip_rms',
+        # camera-motion compensation before differencing (docs/method.md),
+        # off until the camera-ladder measurements decide; turn it on with
+        # --cfg-options model.data_preprocessor.motion_compensation=similarity
+        # (or translation / affine, or a dict of MotionCompensation arguments)
+        # motion_compensation='similarity',
+    ))

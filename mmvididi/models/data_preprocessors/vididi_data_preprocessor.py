@@ -1,11 +1,12 @@
 """ViDiDiDataPreprocessor: batches of views to normalised clips, one per order."""
-from typing import Dict, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Union
 
 import torch
 from mmaction.registry import MODELS
 from mmengine.model import BaseDataPreprocessor
 
 from mmvididi.derivatives import check_orders, temporal_derivatives
+from mmvididi.motion_compensation import MOTION_MODELS, MotionCompensation
 
 DERIVATIVE_NORMS = ('clip_rms', 'std')
 
@@ -40,6 +41,16 @@ class ViDiDiDataPreprocessor(BaseDataPreprocessor):
         orders: the orders to return in training; ``ViDiDiRecognizer`` sets
             its own. In evaluation (``training=False``) every order the data
             has is returned: the test pipeline's ``TemporalDerivative`` decides.
+        motion_compensation: off (``None``, the default, or ``'none'``), or
+            camera-motion compensation before differencing
+            (:mod:`mmvididi.motion_compensation`): a motion model
+            (``'translation'``, ``'similarity'``, ``'affine'``) or a dict of
+            ``MotionCompensation`` arguments (``model``, ``levels``,
+            ``iterations``, ``interpolation``, ...). Order n at t is then the
+            difference of frames t..t+n warped onto frame t; pixels the warp
+            leaves without data are 0 in every order >= 1 and left out of
+            ``clip_rms``. Needs the frames: ``TemporalDerivative(
+            compute_on='device')``.
 
     Returns (``forward``): ``inputs``, a dict ``{order: (N, V, C, T, H, W)}``
     float32, and the data samples.
@@ -51,7 +62,8 @@ class ViDiDiDataPreprocessor(BaseDataPreprocessor):
                  derivative_norm: str = 'clip_rms',
                  min_rms: float = 1.0,
                  derivative_scale: Optional[Dict[int, float]] = None,
-                 orders: Optional[Sequence[int]] = None) -> None:
+                 orders: Optional[Sequence[int]] = None,
+                 motion_compensation: Union[None, str, dict] = None) -> None:
         super().__init__()
         if derivative_norm not in DERIVATIVE_NORMS:
             raise ValueError(
@@ -66,15 +78,59 @@ class ViDiDiDataPreprocessor(BaseDataPreprocessor):
         self.derivative_scale = dict(derivative_scale or {})
         self.orders = None if orders is None else check_orders(
             orders, 'ViDiDiDataPreprocessor')
+        self.motion_compensation = self._build_compensation(motion_compensation)
 
-    def normalise(self, x: torch.Tensor, order: int) -> torch.Tensor:
-        """``(N, V, T, H, W, C)`` order-``order`` clips, normalised."""
+    @staticmethod
+    def _build_compensation(
+            option: Union[None, str, dict]) -> Optional[MotionCompensation]:
+        if option is None or option == 'none':
+            return None
+        options = dict(model=option) if isinstance(option, str) else option
+        if not isinstance(options, dict) or options.get(
+                'model', 'similarity') not in MOTION_MODELS:
+            raise ValueError(
+                'ViDiDiDataPreprocessor: motion_compensation='
+                f'{option!r} is not valid; give None (off), one of '
+                f'{tuple(MOTION_MODELS)}, or a dict of MotionCompensation '
+                "arguments, e.g. dict(model='similarity').")
+        try:
+            return MotionCompensation(**options)
+        except TypeError as error:
+            raise ValueError(
+                f'ViDiDiDataPreprocessor: motion_compensation={option!r}: '
+                f'{error}; see MotionCompensation for its arguments.') from None
+
+    def normalise(self, x: torch.Tensor, order: int,
+                  valid: Optional[torch.Tensor] = None) -> torch.Tensor:
+        """``(N, V, T, H, W, C)`` order-``order`` clips, normalised;
+        ``valid`` ``(N, V, T, H, W)``: the pixels ``clip_rms`` averages over
+        (all if None)."""
         if order == 0:
             return (x - self.mean) / self.std
         if self.derivative_norm == 'std':
             return x / (self.std * self.derivative_scale.get(order, 1.0))
-        rms = x.pow(2).mean(dim=(2, 3, 4, 5), keepdim=True).sqrt()
+        if valid is None:
+            rms = x.pow(2).mean(dim=(2, 3, 4, 5), keepdim=True).sqrt()
+        else:
+            count = valid.sum(dim=(2, 3, 4), keepdim=True)[..., None]
+            rms = (x.pow(2).sum(dim=(2, 3, 4, 5), keepdim=True) /
+                   (count.clamp_min(1) * x.shape[-1])).sqrt()
         return x / rms.clamp_min(self.min_rms)
+
+    @torch.no_grad()
+    def compensated_derivatives(self, frames: torch.Tensor,
+                                orders: Sequence[int]) -> tuple:
+        """``(N, V, T + k, H, W, C)`` float frames to the orders of frames
+        aligned for camera motion, and their ``(N, V, T, H, W)`` valid
+        pixels (``None`` for order 0)."""
+        num, views = frames.shape[:2]
+        outputs, masks = self.motion_compensation.derivatives(
+            frames.flatten(0, 1), orders)
+        clips: List[torch.Tensor] = [
+            x.view((num, views) + x.shape[1:]) for x in outputs]
+        valid = [None if order == 0 else m.view((num, views) + m.shape[1:])
+                 for order, m in zip(orders, masks)]
+        return clips, valid
 
     def forward(self, data: dict, training: bool = False) -> dict:
         data = self.cast_data(data)
@@ -88,19 +144,29 @@ class ViDiDiDataPreprocessor(BaseDataPreprocessor):
                 f'pipeline gives {available}; add {missing} to the orders of '
                 'TemporalDerivative in the dataset config.')
         batch = torch.stack(data['inputs'])
+        valid = [None] * len(orders)
         if batch.ndim == 7:  # host: N x V x O x T x H x W x C
+            if self.motion_compensation is not None and max(orders) > 0:
+                raise ValueError(
+                    'ViDiDiDataPreprocessor: motion_compensation needs the '
+                    'frames, but the pipeline computed the orders on the host; '
+                    "set TemporalDerivative(compute_on='device') in the "
+                    'dataset config.')
             clips = [batch[:, :, available.index(o)].float() for o in orders]
         elif batch.ndim == 6:  # device: N x V x (T + k) x H x W x C frames
             length = batch.shape[2] - max(available) + max(orders)
-            clips = temporal_derivatives(batch[:, :, :length].float(), orders,
-                                         time_dim=2)
+            frames = batch[:, :, :length].float()
+            if self.motion_compensation is not None and max(orders) > 0:
+                clips, valid = self.compensated_derivatives(frames, orders)
+            else:
+                clips = temporal_derivatives(frames, orders, time_dim=2)
         else:
             raise ValueError(
                 'ViDiDiDataPreprocessor: expected TemporalDerivative output '
                 '(V x O x T x H x W x C or V x T x H x W x C a sample), got '
                 f'{tuple(batch.shape[1:])}.')
         data['inputs'] = {  # a view of the channel-last data: the model
-            order: self.normalise(clip, order).permute(0, 1, 5, 2, 3, 4)
-            for order, clip in zip(orders, clips)  # picks its memory format
-        }
+            order: self.normalise(clip, order, mask).permute(0, 1, 5, 2, 3, 4)
+            for order, clip, mask in zip(orders, clips, valid)
+        }  # picks its memory format
         return data
