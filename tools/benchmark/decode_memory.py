@@ -12,8 +12,15 @@ views of T + 2 = 18 frames, augmentation, packing), opening videos with
 720, Xvid AVI and H.264 MP4 in turn; encoded into --work-dir if missing), and
 prints the worker's resident memory (RSS) along the way and its growth from
 the 10th sample (after warm-up) to the last.
+
+With ``--in-process N`` the samples run in this process instead, and every N
+samples it prints the RSS, the RSS after glibc's ``malloc_trim(0)`` (memory
+freed but kept by the allocator returned to the system) and the number of
+objects the garbage collector tracks.
 """
 import argparse
+import ctypes
+import gc
 import sys
 import time
 from pathlib import Path
@@ -36,6 +43,7 @@ def main() -> None:
     parser.add_argument(
         '--sets', default='long_avi_480,long_mp4_480,long_avi_720,long_mp4_720')
     parser.add_argument('--backend', default='pyav')
+    parser.add_argument('--in-process', type=int, default=0, metavar='N')
     parser.add_argument('--work-dir', type=Path,
                         default=Path('work_dirs/benchmark_pipeline'))
     args = parser.parse_args()
@@ -49,6 +57,8 @@ def main() -> None:
     videos = [v for group in zip(*by_set.values()) for v in group]
     pipeline = Config.fromfile(str(CONFIG)).train_pipeline
     pipeline[0] = dict(type='VideoInit', backend=args.backend)
+    if args.in_process:
+        return in_process(pipeline, videos, args.samples, args.in_process)
     loader = torch.utils.data.DataLoader(
         Samples(pipeline, videos, args.samples), num_workers=1,
         batch_size=None)  # fork: this process decodes nothing itself
@@ -66,6 +76,23 @@ def main() -> None:
     print(f'\nRSS growth from sample 10 to {len(rss)}: '
           f'{100 * (rss[-1] - base) / base:+.1f} % (largest: '
           f'{100 * (max(rss[9:] or rss) - base) / base:+.1f} %)')
+
+
+def in_process(pipeline, videos, samples: int, every: int) -> None:
+    from pipeline_throughput import rss_mib, run
+    from mmengine.dataset import Compose
+    transform = Compose(pipeline)
+    libc = ctypes.CDLL('libc.so.6')
+    print('| samples | RSS (MiB) | after malloc_trim (MiB) | gc objects |')
+    print('| --- | --- | --- | --- |')
+    for i in range(samples):
+        run(transform, videos, 1, offset=i)
+        if (i + 1) % every == 0:
+            gc.collect()
+            before = rss_mib()
+            libc.malloc_trim(0)
+            print(f'| {i + 1} | {before:.0f} | {rss_mib():.0f} | '
+                  f'{len(gc.get_objects())} |', flush=True)
 
 
 if __name__ == '__main__':
