@@ -27,6 +27,7 @@ from pathlib import Path
 
 import torch
 from mmengine.config import Config
+from mmengine.dataset import Compose
 from mmengine.registry import init_default_scope
 
 import mmvididi  # noqa: F401
@@ -80,7 +81,6 @@ def main() -> None:
 
 def in_process(pipeline, videos, samples: int, every: int) -> None:
     from pipeline_throughput import rss_mib, run
-    from mmengine.dataset import Compose
     transform = Compose(pipeline)
     libc = ctypes.CDLL('libc.so.6')
     print('| samples | RSS (MiB) | after malloc_trim (MiB) | gc objects |')
