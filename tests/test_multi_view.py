@@ -3,19 +3,18 @@ import numpy as np
 import pytest
 from mmengine.registry import init_default_scope
 
-from mmvididi.datasets.transforms import MultiView
+from mmvididi.datasets.transforms import MultiView, VideoInit
 
 init_default_scope('mmaction')
 
 
 def opened(path) -> dict:
-    from mmaction.datasets.transforms import DecordInit
-    return DecordInit()(dict(filename=str(path), start_index=0, modality='RGB'))
+    return VideoInit()(dict(filename=str(path), start_index=0, modality='RGB'))
 
 
 def sample_and_decode(clip_len: int) -> list:
     return [dict(type='SampleFrames', clip_len=clip_len, num_clips=1),
-            dict(type='DecordDecode')]
+            dict(type='VideoDecode')]
 
 
 def test_views_have_their_own_offsets_and_frames(lossless_video):

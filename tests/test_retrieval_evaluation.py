@@ -125,12 +125,12 @@ def test_second_test_reads_the_cache_not_the_videos(retrieval_setup, monkeypatch
     cache = list((Path(cfg.work_dir) / 'feature_cache').glob('*.pth'))
     assert len(cache) == 1
 
-    import decord
+    from mmvididi.datasets.transforms import video_decode
 
     def no_decoding(*args, **kwargs):
         raise AssertionError('a video was opened')
 
-    monkeypatch.setattr(decord, 'VideoReader', no_decoding)
+    monkeypatch.setattr(video_decode, 'open_video', no_decoding)
     assert Runner.from_cfg(cfg).test() == first
 
     # other weights: another key, decoding again

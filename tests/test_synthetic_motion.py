@@ -374,9 +374,9 @@ def test_generation_is_deterministic_readable_and_compressed(tmp_path):
     assert PictureType.B in kinds  # B-frames, as in real H.264 footage
     init_default_scope('mmaction')
     dataset = VideoDataset(str(tmp_path / 'a' / 'train_videos.txt'), pipeline=[
-        dict(type='DecordInit'),
+        dict(type='VideoInit'),
         dict(type='SampleFrames', clip_len=4, num_clips=1),
-        dict(type='ExactVideoDecode')],
+        dict(type='VideoDecode')],
         data_prefix=dict(video=str(tmp_path / 'a' / 'videos')))
     sample = dataset[5]
     assert sample['label'] == 5 and len(sample['imgs']) == 4

@@ -1,14 +1,15 @@
 """TemporalDerivative on frames decoded from real encoded videos."""
-import decord
 import numpy as np
 import pytest
 
 from mmvididi.datasets.transforms import TemporalDerivative
+from mmvididi.video import open_video
 from tests.references import binomial_reference
 
 
 def decode(path, frame_inds) -> np.ndarray:
-    return decord.VideoReader(str(path)).get_batch(list(frame_inds)).asnumpy()
+    with open_video(str(path)) as video:
+        return np.stack(video.get_frames(list(frame_inds)))
 
 
 def test_orders_of_a_decoded_clip_equal_the_reference(lossless_video):

@@ -6,23 +6,23 @@
 Rows are orders, columns frames. Order 0 is the frames; a derivative is drawn grey
 where it is zero, lighter where it is positive and darker where negative, scaled by
 its largest magnitude in the clip. Frames are decoded as in training
-(``ExactVideoDecode``) and differentiated by ``TemporalDerivative``.
+(``VideoInit`` / ``VideoDecode``: exact) and differentiated by ``TemporalDerivative``.
 """
 import argparse
 from pathlib import Path
 
 import numpy as np
-from mmaction.datasets.transforms import DecordInit
 from PIL import Image
 
 import mmvididi  # noqa: F401
-from mmvididi.datasets.transforms import ExactVideoDecode, TemporalDerivative
+from mmvididi.datasets.transforms import (TemporalDerivative, VideoDecode,
+                                          VideoInit)
 
 
 def clip_orders(video: Path, orders, clip_len: int, frame_interval: int,
                 start: int) -> np.ndarray:
     """``(O, T, H, W, 3)`` int16 orders of the clip starting at frame ``start``."""
-    results = DecordInit()(dict(filename=str(video)))
+    results = VideoInit()(dict(filename=str(video)))
     total = results['total_frames']
     span = (clip_len + max(orders) - 1) * frame_interval + 1
     if start + span > total:
@@ -32,7 +32,7 @@ def clip_orders(video: Path, orders, clip_len: int, frame_interval: int,
                          '--clip-len or --frame-interval.')
     results['frame_inds'] = start + frame_interval * np.arange(
         clip_len + max(orders))
-    results = ExactVideoDecode()(results)
+    results = VideoDecode()(results)
     return TemporalDerivative(orders=orders)(results)['imgs'][0]
 
 

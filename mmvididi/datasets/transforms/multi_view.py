@@ -15,8 +15,8 @@ class MultiView(BaseTransform):
 
     Each view runs its pipeline on its own shallow copy of ``results``, so every
     view draws its own temporal offset, crop, flip and colour jitter from one
-    opened video (put ``DecordInit`` before this transform, ``SampleFrames``,
-    ``DecordDecode`` and the augmentations inside it). The arguments follow
+    opened video (put ``VideoInit`` before this transform, ``SampleFrames``,
+    ``VideoDecode`` and the augmentations inside it). The arguments follow
     MMPretrain's ``MultiView``: ``num_views=[1, 1]`` with two pipelines gives
     asymmetric views (as in BYOL).
 
