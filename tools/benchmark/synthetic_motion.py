@@ -19,7 +19,8 @@ MotionDatasetSpec.preset) uses the same dataset, seed 0, in
 - a variant's name with ``+mc`` at its end turns the camera-motion compensation
   of ViDiDiDataPreprocessor on (COMPENSATION), ``-mc`` turns it off, whatever
   the config's default (e.g. ``alternate-mc``, ``order-1-only+mc``);
-and writes runs.jsonl (one line a finished run; a rerun skips those), results.md
+and writes runs.jsonl (one line a finished run; a rerun skips those, and adopts
+a run whose result.json was written after its benchmark was stopped), results.md
 (R@1 and R@5, mean +- std over seeds, of the test videos among the train videos
 with features of order 0, the frames, and of order 1, the first derivative) and,
 over two or more rungs of the camera ladder, ladder_<framework>.png (R@1
@@ -327,6 +328,13 @@ def main() -> None:
     plan = plan_runs(args)
     done = {run_key(r) for r in runs}
     todo = [key for key in plan if key not in done]
+    for key in list(todo):  # finished after their benchmark was stopped
+        result = args.work_dir / run_name(*key) / 'result.json'
+        if result.exists():
+            runs.append(json.loads(result.read_text()))
+            with log.open('a') as f:
+                f.write(json.dumps(runs[-1]) + '\n')
+            todo.remove(key)
     print(f'{len(plan) - len(todo)} of {len(plan)} runs done earlier; '
           f'{len(todo)} to go, {args.jobs} at a time', flush=True)
     # each run in its own process, output to <work-dir>/<run>.log
