@@ -358,7 +358,8 @@ class MotionCompensation:
             (restored afterwards); ``None``: torch's setting. Defaults to 1:
             its many element-wise steps stall in OpenMP when the cores are
             shared (dataloader workers, other jobs); on a loaded 2-core
-            machine one thread was 40 x faster than two (docs/method.md).
+            machine one thread was tens of times faster than two
+            (docs/method.md).
     """
 
     def __init__(self, model: str = 'similarity', levels: int = 3,

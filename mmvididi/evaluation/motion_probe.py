@@ -12,8 +12,8 @@ import torch.nn.functional as F
 TOLERANCE_GRAD = 1e-6
 TOLERANCE_CHANGE = 1e-10
 #: Probes with fewer feature entries (clips x dimensions) than this are fitted
-#: on one torch thread: their many small steps stalled in OpenMP, 60 x
-#: slower with two threads than with one on a loaded 2-core machine.
+#: on one torch thread: their many small steps stalled in OpenMP, tens of
+#: times slower with two threads than with one on a loaded 2-core machine.
 SMALL_PROBE = 2**20
 
 
