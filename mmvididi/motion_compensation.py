@@ -327,8 +327,9 @@ def estimate_motion(reference: torch.Tensor, moved: torch.Tensor,
     for image, inside in ((warped[:, 0], valid), (moved, torch.ones_like(valid))):
         image, inside = image.flatten(1), inside.flatten(1)
         gain, offset = _photometric(reference.flatten(1), image, inside)
+        stride = max(1, image.shape[1] // MEDIAN_SAMPLES)
         medians.append(_median_abs(image * gain + offset - reference.flatten(1),
-                                   inside))
+                                   inside, stride))
     aligned, still = medians
     identity = torch.zeros_like(motion)
     identity[:, 0, 0] = identity[:, 1, 1] = 1
