@@ -55,7 +55,9 @@ def test_demo_shrunk_through_the_runner_and_tools_test(tmp_path):
     assert list(results) == ['ViDiDi', 'baseline']
     assert results['ViDiDi']['orders'] == [0, 1, 2]
     assert results['baseline']['orders'] == [0]
-    table = [line for line in demo.stdout.splitlines() if line.startswith('|')]
+    retrieval_part, probe_part = demo.stdout.split('Frame features (order 0)')
+    table = [line for line in retrieval_part.splitlines()
+             if line.startswith('|')]
     assert table[0] == '| model | features | R@1 | R@5 | R@10 |'
     for name, result in results.items():
         assert list(result['retrieval']) == list(GROUPS)
@@ -68,9 +70,27 @@ def test_demo_shrunk_through_the_runner_and_tools_test(tmp_path):
     assert len(table) == 2 + 2 * len(GROUPS)
     markdown = (work_dir / 'results.md').read_text()
     assert '| ViDiDi | order1 |' in markdown
+    assert 'Motion probes' in markdown
     assert results['ViDiDi']['test_command'] in markdown
-    for image in ('loss_curves.png', 'recall_at_k.png'):
+    for image in ('loss_curves.png', 'recall_at_k.png', 'motion_probes.png'):
         assert (work_dir / image).read_bytes()[:4] == b'\x89PNG'
+    assert probe_part.startswith(', R@1: ViDiDi ')
+    # the motion probes of both models and of a random encoder, on the 8 test
+    # videos: 6 clips each (3 speeds x 2 directions) and a shuffled one
+    probes = json.loads((work_dir / 'motion_probes.json').read_text())
+    assert list(probes) == ['ViDiDi', 'baseline', 'random encoder']
+    for name, probe in probes.items():
+        assert probe['num_videos'] == 8 and probe['num_clips'] == 8 * 7
+        assert probe['joint_chance'] == pytest.approx(100 / 6)
+        for task in ('speed', 'direction', 'joint'):
+            assert 0 <= probe[task] <= 100
+            assert 0 <= probe[f'motion_energy/{task}'] <= 100
+        if name != 'random encoder':
+            assert results[name]['probes'] == probe
+            assert results[name]['probe_command'].startswith(
+                'python tools/test.py configs/probes/')
+    assert '| random encoder, frames |' in probe_part
+    assert '| motion energy (hand-made) |' in markdown
 
     # the published numbers again, from the checkpoint, with tools/test.py
     command = shlex.split(results['ViDiDi']['test_command'])
@@ -288,6 +308,24 @@ def test_demo_reports(tmp_path):
     assert '- baseline: `python tools/test.py baseline.py x.pth`' in markdown
     for image in ('loss_curves.png', 'recall_at_k.png'):
         assert (tmp_path / image).read_bytes()[:4] == b'\x89PNG'
+
+
+def test_demo_probe_table():
+    demo = load_tool('tools/demo.py')
+    probe = {'speed': 40.0, 'direction': 55.0, 'joint': 20.0,
+             'shuffle_sensitivity': 0.125, 'speed_chance': 100 / 3,
+             'direction_chance': 50.0, 'joint_chance': 100 / 6,
+             'motion_energy/speed': 60.0, 'motion_energy/direction': 50.0,
+             'motion_energy/joint': 30.0}
+    table = demo.probe_table({'ViDiDi': probe,
+                              'random encoder': dict(probe, speed=30.0)})
+    assert table.splitlines() == [
+        '| features | speed | direction | joint | shuffle sensitivity |',
+        '| --- | --- | --- | --- | --- |',
+        '| ViDiDi, frames | 40.0 | 55.0 | 20.0 | 0.125 |',
+        '| random encoder, frames | 30.0 | 55.0 | 20.0 | 0.125 |',
+        '| motion energy (hand-made) | 60.0 | 50.0 | 30.0 | |',
+        '| chance | 33.3 | 50.0 | 16.7 | |']
 
 
 def test_visualize_derivatives_tool(motion_root, tmp_path):

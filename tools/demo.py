@@ -2,7 +2,8 @@
 
     python tools/demo.py [--work-dir work_dirs/demo] [--framework simclr]
         [--seed 0] [--epochs 20] [--preset legacy] [--train-per-class 48]
-        [--test-per-class 16] [--batch-size 32] [--cfg-options KEY=VALUE ...]
+        [--test-per-class 16] [--batch-size 32] [--no-probes]
+        [--cfg-options KEY=VALUE ...]
 
 1. writes the synthetic motion dataset (real H.264 videos: one object moving over a
    random background; the class is its motion, appearance is random; --preset
@@ -16,10 +17,18 @@
    VideoRetrievalMetric): every test video is a query among the train videos, by
    cosine similarity of the encoder's features of the frames (order0), of the
    first derivative (order1) and of both (orders0+1); prints R@1/5/10;
-4. writes results.md, results.json (each run's numbers and the tools/test.py
-   command that gives them again from its checkpoint), loss_curves.png and
-   recall_at_k.png to the work dir. No download is needed; about 7 minutes on
-   2 CPU cores.
+   and prints the headline: R@1 on the frames (order 0), ViDiDi against the
+   baseline;
+4. probes motion (unless --no-probes): the test videos as clips at 1x / 2x / 4x
+   speed, forward and time-reversed, frozen frame features of ViDiDi, of the
+   baseline and of a randomly initialised encoder, linear probes of speed,
+   direction and both split by source video, frame-shuffle sensitivity, and the
+   hand-made motion-energy feature as the floor
+   (configs/probes/motion_probe_synthetic_motion_tiny.py, MotionProbeMetric);
+5. writes results.md, results.json (each run's numbers and the tools/test.py
+   commands that give them again from its checkpoint), motion_probes.json,
+   loss_curves.png, recall_at_k.png and motion_probes.png to the work dir. No
+   download is needed; about 7 minutes on 2 CPU cores before the probes.
 
 Shrunk, to see that everything runs (a minute or two; the numbers mean nothing):
 
@@ -43,9 +52,15 @@ from mmvididi.engine import ProgressBarHook
 
 # the Runner helpers live with the benchmarks (tools/benchmark/motion_benchmark.py)
 sys.path.insert(0, str(Path(__file__).resolve().parent / 'benchmark'))
-from motion_benchmark import (DEFAULT_PRESET, benchmark_config,  # noqa: E402
-                              ensure_dataset, last_checkpoint, loss_curve,
-                              retrieval_groups, test_command, train_and_test)
+from motion_benchmark import (DEFAULT_PRESET, PROBE_CONFIG,  # noqa: E402
+                              benchmark_config, ensure_dataset,
+                              last_checkpoint, loss_curve, probe_command,
+                              probe_config, retrieval_groups, run_probe,
+                              test_command, train_and_test)
+
+# the motion probes' accuracies, as MotionProbeMetric names them
+PROBE_TASKS = ('speed', 'direction', 'joint')
+RANDOM = 'random encoder'  # the probes' untrained reference
 
 # (name, config): ViDiDi and its baseline twin
 RUNS = (('ViDiDi', 'configs/synthetic_motion/vididi_{}_r3d_tiny.py'),
@@ -108,6 +123,61 @@ def write_reports(work_dir: Path, results: dict, curves: dict,
     return table
 
 
+def headline(results: dict, chance: float = 100 / 8) -> str:
+    """The demo's finding in one line: R@1 on the frames (order 0), ViDiDi
+    against its baseline twin."""
+    ours, theirs = (results[name]['retrieval']['order0']['R@1']
+                    for name in ('ViDiDi', 'baseline'))
+    return (f'Frame features (order 0), R@1: ViDiDi {ours:.1f}, baseline '
+            f'{theirs:.1f} ({ours - theirs:+.1f} points; chance {chance:.1f})')
+
+
+def probe_table(probes: dict) -> str:
+    """Markdown: each model's probe accuracies (%), the hand-made
+    motion-energy feature's and chance; ``probes[name]`` is
+    ``run_probe``'s dict."""
+    rows = ['| features | ' + ' | '.join(PROBE_TASKS) +
+            ' | shuffle sensitivity |',
+            '| --- | ' + ' | '.join('---' for _ in PROBE_TASKS) + ' | --- |']
+    for name, probe in probes.items():
+        rows.append(f'| {name}, frames | ' + ' | '.join(
+            f'{probe[task]:.1f}' for task in PROBE_TASKS) +
+            f' | {probe.get("shuffle_sensitivity", float("nan")):.3f} |')
+    first = next(iter(probes.values()))
+    for label, prefix in (('motion energy (hand-made)', 'motion_energy/'),
+                          ('chance', None)):
+        cells = [first[f'{prefix}{task}'] if prefix else
+                 first[f'{task}_chance'] for task in PROBE_TASKS]
+        rows.append(f'| {label} | ' + ' | '.join(f'{c:.1f}' for c in cells) +
+                    ' | |')
+    return '\n'.join(rows)
+
+
+def plot_probes(path: Path, probes: dict) -> None:
+    """Bars of the probes' accuracies, chance as a line per task."""
+    first = next(iter(probes.values()))
+    bars = {f'{name}, frames': [probe[t] for t in PROBE_TASKS]
+            for name, probe in probes.items()}
+    bars['motion energy'] = [first[f'motion_energy/{t}'] for t in PROBE_TASKS]
+    fig = Figure(figsize=(7, 3.5))
+    ax = fig.subplots()
+    width = 0.8 / len(bars)
+    for i, (name, values) in enumerate(bars.items()):
+        ax.bar([j + width * i for j in range(len(PROBE_TASKS))], values,
+               width=width, label=name)
+    for j, task in enumerate(PROBE_TASKS):
+        ax.hlines(first[f'{task}_chance'], j - width / 2, j + 0.8 - width / 2,
+                  colors='black', linestyles=':')
+    ax.set_xticks([j + 0.4 - width / 2 for j in range(len(PROBE_TASKS))],
+                  PROBE_TASKS)
+    ax.set(ylabel='linear probe accuracy (%)', ylim=(0, 100),
+           title='Motion probes (speed 1x/2x/4x x forward/reversed; '
+           'dotted: chance)')
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+
+
 def parse_args() -> argparse.Namespace:
     spec = MotionDatasetSpec.preset(DEFAULT_PRESET)
     parser = argparse.ArgumentParser(
@@ -132,6 +202,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--batch-size', type=int,
                         help="pretraining batch (default: the config's 32); "
                         'at most the number of train videos')
+    parser.add_argument('--no-probes', action='store_true',
+                        help='skip the motion probes (speed and direction '
+                        'of the test videos, read off frozen frame features)')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         default={},
                         help='override keys of both runs\' configs, as in '
@@ -146,7 +219,7 @@ def main() -> None:
                                     train_per_class=args.train_per_class,
                                     test_per_class=args.test_per_class)
     data_root = args.work_dir / 'synthetic_motion'
-    if not ensure_dataset(data_root, spec, args.seed, progress):
+    if not ensure_dataset(data_root, spec, args.seed, progress, workers=2):
         print(f'dataset: reusing {data_root}')
 
     results, curves = {}, {}
@@ -176,8 +249,35 @@ def main() -> None:
               f'`{shlex.join(["python"] + sys.argv)}`')
     table = write_reports(args.work_dir, results, curves, header)
     print(f'\n{table}\n')
+    print(headline(results))
+    if not args.no_probes:
+        print('motion probes: frozen frame features of the test videos at '
+              f'speeds 1x/2x/4x, forward and reversed ({PROBE_CONFIG})',
+              flush=True)
+        probes = {}
+        for name in [*results, RANDOM]:
+            checkpoint = results[name]['checkpoint'] if name in results \
+                else None
+            probes[name] = run_probe(probe_config(
+                checkpoint, data_root, args.work_dir / 'probes' / name))
+            if name in results:
+                results[name]['probes'] = probes[name]
+                results[name]['probe_command'] = probe_command(
+                    checkpoint, data_root)
+        probes_md = probe_table(probes)
+        plot_probes(args.work_dir / 'motion_probes.png', probes)
+        (args.work_dir / 'results.json').write_text(
+            json.dumps(results, indent=2))
+        (args.work_dir / 'motion_probes.json').write_text(
+            json.dumps(probes, indent=2))
+        with (args.work_dir / 'results.md').open('a') as f:
+            f.write(f'\nMotion probes (linear, split by source video; %):'
+                    f'\n\n{probes_md}\n')
+        print(f'\n{probes_md}\n')
     print(f'wrote {args.work_dir}/results.md, results.json, loss_curves.png, '
-          f'recall_at_k.png in {(time.perf_counter() - start) / 60:.1f} min')
+          'recall_at_k.png' + ('' if args.no_probes else
+                               ', motion_probes.json, motion_probes.png')
+          + f' in {(time.perf_counter() - start) / 60:.1f} min')
 
 
 if __name__ == '__main__':

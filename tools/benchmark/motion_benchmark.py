@@ -27,6 +27,9 @@ DEFAULT_PRESET = 'legacy'
 # the hook that steps ViDiDi's order-pair schedule, under its names
 SCHEDULE_HOOK_TYPES = ('ViDiDiHook', 'OrderPairScheduleHook')
 RETRIEVAL_PREFIX = 'retrieval'  # VideoRetrievalMetric.default_prefix
+PROBE_PREFIX = 'motion_probe'  # MotionProbeMetric.default_prefix
+# the motion probes of the tiny models, on a synthetic dataset's test videos
+PROBE_CONFIG = 'configs/probes/motion_probe_synthetic_motion_tiny.py'
 
 
 def ensure_dataset(root: Path, spec, seed: int,
@@ -204,3 +207,38 @@ def test_command(config: str, checkpoint: Path, data_root: Path,
                      shlex.quote(str(checkpoint)), '--cfg-options'] +
                     [shlex.quote(f'{key}={value}')
                      for key, value in options.items()])
+
+
+def probe_config(checkpoint: Optional[Path], data_root: Path, work_dir: Path,
+                 config: str = PROBE_CONFIG,
+                 cfg_options: Optional[dict] = None) -> Config:
+    """The motion-probe config (``MotionProbeDataset`` on ``data_root``'s
+    test videos, ``MotionProbeMetric``) for ``checkpoint``'s frozen encoder;
+    ``checkpoint=None`` probes a randomly initialised one (seeded 0)."""
+    cfg = Config.fromfile(config)
+    cfg.work_dir = str(work_dir)
+    cfg.log_level = 'WARNING'
+    cfg.randomness = dict(seed=0)
+    cfg.load_from = None if checkpoint is None else str(checkpoint)
+    video_dataset(cfg.test_dataloader).data_root = str(data_root)
+    if cfg_options:
+        cfg.merge_from_dict(cfg_options)
+    return cfg
+
+
+def run_probe(cfg: Config) -> Dict[str, float]:
+    """``runner.test()`` of a :func:`probe_config`: the metric's keys
+    without their prefix (``speed``, ``direction``, ``joint``,
+    ``motion_energy/speed``, ...)."""
+    metrics = Runner.from_cfg(cfg).test()
+    return {key[len(PROBE_PREFIX) + 1:]: value for key, value in
+            metrics.items() if key.startswith(PROBE_PREFIX + '/')}
+
+
+def probe_command(checkpoint: Path, data_root: Path,
+                  config: str = PROBE_CONFIG) -> str:
+    """The ``tools/test.py`` command that gives a probe's numbers again."""
+    return ' '.join(['python tools/test.py', shlex.quote(config),
+                     shlex.quote(str(checkpoint)), '--cfg-options',
+                     shlex.quote('test_dataloader.dataset.data_root='
+                                 f'{data_root}')])
