@@ -231,6 +231,8 @@ def point_at_tiny_files(dataset: ConfigDict, video_dir: Path,
     elif 'ann_file' in dataset:
         dataset.update(ann_file=str(video_dir / 'train.txt'),
                        data_prefix=dict(video=str(video_dir)))
+    if dataset.get('type') == 'MotionProbeDataset':  # 4x clips fit 40 frames
+        dataset.clip_len = 4
 
 
 def point_evaluator_at_tiny_files(cfg: Config, key: str, work_dir: Path) -> None:

@@ -310,6 +310,25 @@ def test_demo_reports(tmp_path):
         assert (tmp_path / image).read_bytes()[:4] == b'\x89PNG'
 
 
+def test_tuning_run_random_encoder(motion_root, tmp_path):
+    """EPOCHS 0 tests the encoder as built; the line has the recalls."""
+    log = tmp_path / 'runs.jsonl'
+    run = subprocess.run(
+        [sys.executable, 'tools/benchmark/tuning_run.py', 'random',
+         'configs/synthetic_motion/vididi_simclr_r3d_tiny.py', str(motion_root),
+         '0', '--work-dir', str(tmp_path), '--log', str(log), '--options',
+         json.dumps({'test_dataloader.num_workers': 0, 'seed': 3})],
+        cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr[-3000:]
+    record = json.loads(log.read_text())
+    assert record['name'] == 'random' and record['epochs'] == 0
+    assert record['seed'] == 3 and record['final_loss'] is None
+    assert record['opts'] == {'test_dataloader.num_workers': 0}
+    for key in ('r1_o0', 'r1_o1', 'r1_o01', 'r5_o0'):
+        assert record[key] / 12.5 == round(record[key] / 12.5)  # 8 queries
+    assert not list(tmp_path.glob('random/*.pth'))  # nothing trained
+
+
 def test_demo_probe_table():
     demo = load_tool('tools/demo.py')
     probe = {'speed': 40.0, 'direction': 55.0, 'joint': 20.0,

@@ -74,6 +74,10 @@ RUN_BY = {
     'python tools/publish_model.py CHECKPOINT vididi_simclr_r3d_ucf101.pth':
         'tests/test_checkpoint_loading.py::'
         'test_publish_drops_training_state_and_names_the_hash',
+    'python tools/test.py configs/probes/motion_probe_ucf101_split1.py '
+    'CHECKPOINT --cfg-options test_dataloader.dataset.ann_file=my_videos.txt '
+    'test_dataloader.dataset.data_prefix.video=my_videos/':
+        'tests/test_motion_probe.py::test_readme_probe_command_on_your_own_videos',
     'python tools/extract_features.py configs/retrieval/'
     'vididi_r3d_ucf101_split1.py CHECKPOINT VIDEOS --out features.npz':
         'tests/test_inference.py::test_readme_extract_features_command',
@@ -88,6 +92,17 @@ EQUIVALENT = {
     DEMO_TEST: (DEMO_BY, 'runs the tools/test.py command that the demo wrote '
                 'to results.json (this line\'s, on the demo\'s checkpoint and '
                 'data) and checks it gives the demo\'s numbers'),
+    'python tools/test.py configs/probes/motion_probe_ucf101_split1.py '
+    'CHECKPOINT': (
+        'tests/test_motion_probe.py::test_readme_probe_command_on_your_own_videos',
+        'runs this config and checkpoint with the README\'s own-videos '
+        'options (a list of encoded videos in place of UCF101)'),
+    'python tools/test.py configs/probes/motion_probe_hmdb51_split1.py '
+    'CHECKPOINT': (
+        'tests/test_motion_probe.py::test_readme_probe_command_on_your_own_videos',
+        'runs the UCF101 probe config, which differs from this one only in '
+        'its annotation file and video folder (tests/test_registration.py '
+        'builds both)'),
     'python tools/analysis/visualize_derivatives.py VIDEO': (
         'tests/test_motion_benchmark.py::test_visualize_derivatives_tool',
         'runs it on a synthetic motion video with --out-dir and --clip-len 4; '

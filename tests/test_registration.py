@@ -17,8 +17,9 @@ from tests.tiny_configs import FRAMEWORKS, ROOT
 CONFIGS = sorted(str(p.relative_to(ROOT)) for p in (ROOT / 'configs').rglob('*.py'))
 BUILT = [c for c in CONFIGS if '/_base_/' not in c]
 #: samples in the tiny annotation files of tests/resolve_configs.py: the 4
-#: videos of train.txt, 2 queries + 4 gallery videos, 2 AVA videos x 2 keyframes
-LENGTHS = {'VideoRetrievalDataset': 6, 'AVADataset': 4}
+#: videos of train.txt, 2 queries + 4 gallery videos, 2 AVA videos x 2
+#: keyframes, 4 videos x 7 probe clips (3 speeds x 2 directions + shuffled)
+LENGTHS = {'VideoRetrievalDataset': 6, 'AVADataset': 4, 'MotionProbeDataset': 28}
 VIDEO_LIST_LENGTH = 4
 
 
@@ -78,6 +79,10 @@ def test_config_builds_model_hooks_loops_and_datasets(report, config):
         assert entry['loops']['test']['metrics'] == ['VideoRetrievalMetric']
     elif config.startswith('configs/recognition/'):
         assert entry['model'] == 'Recognizer3D'
+    elif config.startswith('configs/probes/'):
+        assert entry['model'] == 'ViDiDiRecognizer'
+        assert entry['loops']['test']['type'] == 'TestLoop'
+        assert entry['loops']['test']['metrics'] == ['MotionProbeMetric']
     elif config.startswith('configs/detection/'):
         assert entry['model'] == 'RoIActionDetector'
         assert entry['loops']['val']['metrics'] == ['AVAMetric']
