@@ -110,6 +110,14 @@ class Video(metaclass=ABCMeta):
     def close(self) -> None:
         """Free the decoder now (it is also freed with the object)."""
 
+    def __del__(self) -> None:
+        # A backend's decoder can sit in reference cycles of its own (PyAV's
+        # container and its streams refer to each other), which reference
+        # counting never frees: left to the garbage collector, a worker's
+        # decoders and their frame buffers pile up between its rare full
+        # collections. Closing breaks them when the video goes.
+        self.close()
+
     def __enter__(self) -> 'Video':
         return self
 
