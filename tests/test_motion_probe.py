@@ -1,6 +1,10 @@
 """Motion probes: clips at speeds and directions of real encoded videos, linear
 probes split by source video, from tools/test.py."""
+import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -265,3 +269,46 @@ def test_readme_probe_command_on_your_own_videos(probe_videos, tmp_path):
     for task in ('speed', 'direction', 'joint'):
         assert 0 <= metrics[f'motion_probe/{task}'] <= 100
     assert metrics['motion_probe/shuffle_sensitivity'] > 0  # 3D convolutions
+
+
+def test_probe_models_tool_computes_features_once_per_model(probe_videos,
+                                                            tmp_path):
+    """tools/benchmark/probe_models.py: a checkpoint and the random encoder
+    on a video list, two fold seeds each from one feature pass; a JSON line
+    per model and fold seed, the table, the tools/test.py command."""
+    config = 'configs/probes/motion_probe_synthetic_motion_tiny.py'
+    init_default_scope('mmaction')
+    torch.manual_seed(1)
+    checkpoint = tmp_path / 'other_init.pth'
+    torch.save(dict(state_dict=MODELS.build(
+        Config.fromfile(ROOT / config).model).state_dict()), checkpoint)
+    log = tmp_path / 'probes.jsonl'
+    run = subprocess.run(
+        [sys.executable, 'tools/benchmark/probe_models.py', config,
+         str(probe_videos), '--ann-file', 'list.txt', '--model',
+         f'other={checkpoint}', '--fold-seeds', '0', '1', '--num-positions',
+         '1', '--work-dir', str(tmp_path / 'work'), '--log', str(log)],
+        cwd=ROOT, capture_output=True, text=True,
+        env=dict(os.environ, OMP_NUM_THREADS='1'))
+    assert run.returncode == 0, run.stderr[-3000:]
+    lines = [json.loads(line) for line in log.read_text().splitlines()]
+    assert [(r['model'], r['fold_seed']) for r in lines] == [
+        ('random encoder', 0), ('random encoder', 1), ('other', 0),
+        ('other', 1)]
+    for r in lines:
+        assert r['num_videos'] == NUM_VIDEOS and r['num_clips'] == NUM_VIDEOS * 7
+        assert 0 <= r['joint'] <= 100 and r['joint_chance'] == pytest.approx(
+            100 / 6)
+    # the hand-made floor depends on the frames and the split only
+    for seed in (0, 1):
+        floors = {r['motion_energy/speed'] for r in lines
+                  if r['fold_seed'] == seed}
+        assert len(floors) == 1
+    # one feature pass a model: the shuffle score does not depend on the split
+    assert lines[0]['shuffle_sensitivity'] == lines[1]['shuffle_sensitivity']
+    assert lines[0]['shuffle_sensitivity'] != lines[2]['shuffle_sensitivity']
+    assert '| random encoder | ' in run.stdout
+    assert '| motion energy (hand-made) | ' in run.stdout
+    assert (f'other: python tools/test.py {config} {checkpoint} --cfg-options '
+            f'test_dataloader.dataset.data_root={probe_videos} '
+            'test_dataloader.dataset.ann_file=list.txt') in run.stdout
