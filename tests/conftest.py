@@ -1,8 +1,10 @@
 """Shared fixtures: small real video files that the tests encode themselves."""
+import os
 from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 from mmengine.registry import init_default_scope
 from mmengine.runner import Runner, set_random_seed
 
@@ -11,6 +13,14 @@ from mmvididi.utils import write_video
 from tests.tiny_configs import tiny_config
 
 NUM_FRAMES, HEIGHT, WIDTH = 40, 64, 96
+
+if os.environ.get('PYTEST_XDIST_WORKER'):
+    # The README's test command runs a test on every core (pytest-xdist's
+    # `-n auto`): one torch thread a test, in the processes it starts too,
+    # rather than each test's threads fighting the others' for every core
+    # (small tensors on an oversubscribed core take many times longer).
+    os.environ['OMP_NUM_THREADS'] = '1'
+    torch.set_num_threads(1)
 
 
 def moving_frames(seed: int, num_frames: int = NUM_FRAMES, height: int = HEIGHT,
