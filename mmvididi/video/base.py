@@ -4,6 +4,8 @@ from typing import Callable, Dict, List, Optional, Sequence, Type
 
 import numpy as np
 
+from mmvididi.video import memory
+
 #: Backend names and their classes (filled by :func:`register_backend`).
 BACKENDS: Dict[str, Type['Video']] = {}
 
@@ -93,6 +95,7 @@ class Video(metaclass=ABCMeta):
                 f'video {self.filename}: none of the frames asked for '
                 f'({wanted[0]}..{wanted[-1]}) could be decoded; re-encode or '
                 'remove it.')
+        memory.note_decoded(sum(frame.nbytes for frame in frames.values()))
         found = np.array(sorted(frames))
         if len(found) < len(wanted):
             lost = sorted(set(wanted.tolist()) - set(found.tolist()))
@@ -115,8 +118,10 @@ class Video(metaclass=ABCMeta):
         # container and its streams refer to each other), which reference
         # counting never frees: left to the garbage collector, a worker's
         # decoders and their frame buffers pile up between its rare full
-        # collections. Closing breaks them when the video goes.
+        # collections. Closing breaks them when the video goes; then what
+        # decoding freed goes back to the system (mmvididi.video.memory).
         self.close()
+        memory.release_freed()
 
     def __enter__(self) -> 'Video':
         return self
