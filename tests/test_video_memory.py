@@ -18,12 +18,14 @@ def trims(monkeypatch):
 
 def test_trims_once_enough_bytes_were_decoded(trims, monkeypatch):
     monkeypatch.setattr(memory, 'TRIM_EVERY_BYTES', 100)
+    trims_before = memory.trim_stats()[0]
     memory.note_decoded(60)
     assert not memory.release_freed() and trims == []
     memory.note_decoded(40)
     assert memory.release_freed() and trims == [0]
     assert not memory.release_freed()  # the count starts again
     assert memory.release_freed(force=True) and trims == [0, 0]
+    assert memory.trim_stats()[0] == trims_before + 2
 
 
 def test_a_video_that_goes_releases_what_its_frames_took(trims, monkeypatch):

@@ -14,7 +14,8 @@ Elsewhere than glibc (macOS, musl) this does nothing.
 """
 import ctypes
 import ctypes.util
-from typing import Optional
+import time
+from typing import Optional, Tuple
 
 #: decoded RGB bytes between two trims
 TRIM_EVERY_BYTES = 64 * 2**20
@@ -32,6 +33,7 @@ def _glibc_trim() -> Optional[ctypes._CFuncPtr]:
 
 _MALLOC_TRIM = _glibc_trim()
 _decoded = 0  # bytes decoded since the last trim
+_trims, _trim_seconds = 0, 0.0  # in this process
 
 
 def note_decoded(nbytes: int) -> None:
@@ -43,9 +45,17 @@ def note_decoded(nbytes: int) -> None:
 def release_freed(force: bool = False) -> bool:
     """``malloc_trim(0)`` if :data:`TRIM_EVERY_BYTES` were decoded since the
     last one (or ``force``); whether it ran."""
-    global _decoded
+    global _decoded, _trims, _trim_seconds
     if _MALLOC_TRIM is None or not (force or _decoded >= TRIM_EVERY_BYTES):
         return False
     _decoded = 0
+    start = time.perf_counter()
     _MALLOC_TRIM(0)
+    _trims += 1
+    _trim_seconds += time.perf_counter() - start
     return True
+
+
+def trim_stats() -> Tuple[int, float]:
+    """Trims run in this process, and the seconds they took."""
+    return _trims, _trim_seconds

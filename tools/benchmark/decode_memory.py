@@ -10,8 +10,9 @@ views of T + 2 = 18 frames, augmentation, packing), opening videos with
 ``--backend``, over ``--samples`` samples of the long videos of
 ``tools/benchmark/pipeline_throughput.py`` (1,000 frames, 640 x 480 and 1280 x
 720, Xvid AVI and H.264 MP4 in turn; encoded into --work-dir if missing), and
-prints the worker's resident memory (RSS) along the way and its growth from
-the 10th sample (after warm-up) to the last.
+prints the worker's resident memory (RSS) along the way, its growth from
+the 10th sample (after warm-up) to the last, and what the worker's
+``malloc_trim`` calls (``mmvididi.video.memory``) cost.
 
 With ``--in-process N`` the samples run in this process instead, and every N
 samples it prints the RSS, the RSS after glibc's ``malloc_trim(0)`` (memory
@@ -31,6 +32,7 @@ from mmengine.dataset import Compose
 from mmengine.registry import init_default_scope
 
 import mmvididi  # noqa: F401
+from mmvididi.video import memory
 
 HERE = Path(__file__).parent
 ROOT = HERE.parents[1]
@@ -60,15 +62,22 @@ def main() -> None:
     pipeline[0] = dict(type='VideoInit', backend=args.backend)
     if args.in_process:
         return in_process(pipeline, videos, args.samples, args.in_process)
+
+    class WorkerSamples(Samples):
+        """The worker's RSS after each sample, and its trims so far."""
+
+        def __getitem__(self, i: int) -> tuple:
+            return (super().__getitem__(i), *memory.trim_stats())
+
     loader = torch.utils.data.DataLoader(
-        Samples(pipeline, videos, args.samples), num_workers=1,
+        WorkerSamples(pipeline, videos, args.samples), num_workers=1,
         batch_size=None)  # fork: this process decodes nothing itself
     print(f'{args.samples} samples, backend {args.backend}, {len(videos)} '
           f'videos: {", ".join(Path(v).name for v in videos)}')
     print('| samples | worker RSS (MiB) | seconds |')
     print('| --- | --- | --- |')
     start, rss = time.perf_counter(), []
-    for i, value in enumerate(loader, start=1):
+    for i, (value, trims, trim_seconds) in enumerate(loader, start=1):
         rss.append(value)
         if i in CHECKPOINTS or i == args.samples:
             print(f'| {i} | {value:.0f} | {time.perf_counter() - start:.0f} |',
@@ -77,6 +86,10 @@ def main() -> None:
     print(f'\nRSS growth from sample 10 to {len(rss)}: '
           f'{100 * (rss[-1] - base) / base:+.1f} % (largest: '
           f'{100 * (max(rss[9:] or rss) - base) / base:+.1f} %)')
+    wall = time.perf_counter() - start
+    print(f'malloc_trim in the worker (mmvididi.video.memory): {trims} '
+          f'trims, {1000 * trim_seconds / max(trims, 1):.1f} ms each, '
+          f'{100 * trim_seconds / wall:.2f} % of the wall time')
 
 
 def in_process(pipeline, videos, samples: int, every: int) -> None:
