@@ -132,7 +132,8 @@ print(tuple(out['inputs'].shape))
 def test_former_names_and_a_reader_from_mmaction2s_decord_init():
     """SafeDecordInit / ExactVideoDecode still build from old configs; a
     reader from MMAction2's DecordInit is not trusted: the file is reopened."""
-    decord = pytest.importorskip('decord', reason='decord is optional')
+    decord = pytest.importorskip('decord', reason='decord is optional',
+                                 exc_type=ImportError)
     from mmaction.datasets.transforms import DecordInit
     name = 'xvid_bframes_avi'  # where decord's random access is wrong
     expected = pyav_reference(footage(name))
