@@ -119,7 +119,8 @@ NOT_RUN = {
     ".venv/bin/pip install -e .[tests] -c requirements/constraints.txt": CI,
     '.venv/bin/flake8': CI,
     '.venv/bin/isort --check-only .': CI,
-    '.venv/bin/python -m pytest -n auto': 'the test suite itself; ' + CI,
+    '.venv/bin/python -m pytest -n auto --maxprocesses 4':
+        'the test suite itself; ' + CI,
 }
 
 
