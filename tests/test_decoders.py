@@ -2,6 +2,8 @@
 decode, on footage shaped like real data (tests/footage.py), whatever the
 order in which clips are asked for; or it refuses the file."""
 import functools
+import gc
+import weakref
 
 import numpy as np
 import pytest
@@ -206,3 +208,33 @@ def test_a_request_just_after_another_is_exact(name):
         for inds in ([first], [first + 1, first + 2], [first + 3, first + 5]):
             np.testing.assert_array_equal(np.stack(video.get_frames(inds)),
                                           expected[inds])
+
+
+#: the object that holds each backend's decoder and its buffers
+DECODER_TYPES = {'pyav': 'InputContainer', 'torchcodec': 'VideoDecoder',
+                 'decord': 'VideoReader'}
+
+
+@pytest.mark.parametrize('backend', BACKEND_PARAMS)
+def test_a_video_and_its_decoder_go_by_reference_counting(backend):
+    """With the garbage collector off, a video dropped after a clip is freed
+    at once, and no reference cycle keeps its decoder and buffers until a
+    collection (a dataloader worker collects rarely). (decord's FFI leaves
+    small ctypes array types in cycles on every call: not its decoder.)"""
+    gc.collect()
+    gc.disable()
+    try:
+        for _ in range(3):
+            video = open_video(str(footage('long_h264_mp4')), backend)
+            video.get_frames(np.arange(600, 636, 2))
+            gone = weakref.ref(video)
+            del video
+            assert gone() is None
+        gc.set_debug(gc.DEBUG_SAVEALL)  # keep what a collection finds
+        gc.collect()
+        left = {type(obj).__name__ for obj in gc.garbage}
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+    assert DECODER_TYPES[backend] not in left, sorted(left)
