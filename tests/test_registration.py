@@ -7,10 +7,12 @@ module a config needs before the config is read. New configs are found by
 globbing, so they are covered without an edit here.
 """
 import json
+import os
 import subprocess
 import sys
 
 import pytest
+from filelock import FileLock
 
 from tests.tiny_configs import FRAMEWORKS, ROOT
 
@@ -25,13 +27,22 @@ VIDEO_LIST_LENGTH = 4
 
 @pytest.fixture(scope='module')
 def report(video_dir, tmp_path_factory) -> dict:
-    work_dir = tmp_path_factory.mktemp('resolve_configs')
-    out = work_dir / 'report.json'
-    result = subprocess.run(
-        [sys.executable, str(ROOT / 'tests' / 'resolve_configs.py'),
-         str(video_dir), str(work_dir), str(out)],
-        cwd=work_dir, capture_output=True, text=True, timeout=1200)
-    assert result.returncode == 0, result.stderr[-4000:]
+    """The fresh interpreter's report, built once a test run: under
+    pytest-xdist each worker runs some of this module's tests, and the first
+    to get here builds it (about a minute) for all of them."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get('PYTEST_XDIST_WORKER'):
+        shared = shared.parent  # the run's, above the workers' own
+    out = shared / 'resolve_configs_report.json'
+    with FileLock(str(out) + '.lock'):
+        if not out.is_file():
+            work_dir = tmp_path_factory.mktemp('resolve_configs')
+            result = subprocess.run(
+                [sys.executable, str(ROOT / 'tests' / 'resolve_configs.py'),
+                 str(video_dir), str(work_dir), str(work_dir / 'report.json')],
+                cwd=work_dir, capture_output=True, text=True, timeout=1200)
+            assert result.returncode == 0, result.stderr[-4000:]
+            (work_dir / 'report.json').replace(out)
     return json.loads(out.read_text())
 
 
