@@ -13,21 +13,18 @@ sample of 1280 x 720 clips, after about every eighth of 320 x 240 ones.
 Elsewhere than glibc (macOS, musl) this does nothing.
 """
 import ctypes
-import ctypes.util
 import time
-from typing import Optional, Tuple
+from typing import Callable, Optional, Tuple
 
 #: decoded RGB bytes between two trims
 TRIM_EVERY_BYTES = 64 * 2**20
 
 
-def _glibc_trim() -> Optional[ctypes._CFuncPtr]:
-    name = ctypes.util.find_library('c')
-    if name is None:
-        return None
-    try:
-        return ctypes.CDLL(name).malloc_trim
-    except (OSError, AttributeError):  # not glibc
+def _glibc_trim() -> Optional[Callable[[int], int]]:
+    """glibc's ``malloc_trim``, or None where the C library has none."""
+    try:  # the symbols the process has loaded, libc's among them
+        return ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError, TypeError):  # not glibc
         return None
 
 
