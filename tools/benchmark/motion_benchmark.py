@@ -226,13 +226,17 @@ def probe_config(checkpoint: Optional[Path], data_root: Path, work_dir: Path,
     return cfg
 
 
+def metrics_under(metrics: Dict[str, float], prefix: str) -> Dict[str, float]:
+    """The metrics whose keys start with ``prefix/``, without it."""
+    return {key[len(prefix) + 1:]: value for key, value in metrics.items()
+            if key.startswith(prefix + '/')}
+
+
 def run_probe(cfg: Config) -> Dict[str, float]:
     """``runner.test()`` of a :func:`probe_config`: the metric's keys
     without their prefix (``speed``, ``direction``, ``joint``,
     ``motion_energy/speed``, ...)."""
-    metrics = Runner.from_cfg(cfg).test()
-    return {key[len(PROBE_PREFIX) + 1:]: value for key, value in
-            metrics.items() if key.startswith(PROBE_PREFIX + '/')}
+    return metrics_under(Runner.from_cfg(cfg).test(), PROBE_PREFIX)
 
 
 def probe_command(checkpoint: Path, data_root: Path,

@@ -38,7 +38,8 @@ from mmengine.runner import Runner
 
 # the Runner helpers beside this file
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from motion_benchmark import PROBE_PREFIX, probe_config  # noqa: E402
+from motion_benchmark import (PROBE_PREFIX, metrics_under,  # noqa: E402
+                              probe_config)
 
 RANDOM = 'random encoder'
 TASKS = ('speed', 'direction', 'joint')
@@ -60,9 +61,7 @@ def probe(config: str, checkpoint: Optional[Path], args) -> List[Dict]:
     cfg.test_evaluator = [dict(metric, seed=seed, prefix=f'{PROBE_PREFIX}{seed}')
                           for seed in args.fold_seeds]
     metrics = Runner.from_cfg(cfg).test()
-    return [{key[len(f'{PROBE_PREFIX}{seed}/'):]: value
-             for key, value in metrics.items()
-             if key.startswith(f'{PROBE_PREFIX}{seed}/')}
+    return [metrics_under(metrics, f'{PROBE_PREFIX}{seed}')
             for seed in args.fold_seeds]
 
 
@@ -124,8 +123,7 @@ def main() -> None:
     print('| features | speed | direction | joint | shuffle sensitivity |')
     print('| --- | --- | --- | --- | --- |')
     for name, results in rows + [('motion energy (hand-made)', [
-            {key[len('motion_energy/'):]: value for key, value in r.items()
-             if key.startswith('motion_energy/')} for r in floor])]:
+            metrics_under(r, 'motion_energy') for r in floor])]:
         cells = [summary([r[task] for r in results]) for task in TASKS]
         shuffle = results[0]['shuffle_sensitivity']
         print(f'| {name} | ' + ' | '.join(cells) + f' | {shuffle:.4f} |')

@@ -40,7 +40,7 @@ class MotionProbeSampleFrames(BaseTransform):
     positions the centres are spread evenly over the part of the video where
     the fastest clip fits.
 
-    Required keys: ``total_frames`` (``SafeDecordInit``), ``filename`` and
+    Required keys: ``total_frames`` (``VideoInit``), ``filename`` and
     the ``PROBE_KEYS``.
 
     Added keys: ``frame_inds``, ``clip_len``, ``frame_interval`` (of this
