@@ -36,6 +36,17 @@ def moving_frames(seed: int, num_frames: int = NUM_FRAMES, height: int = HEIGHT,
     return frames
 
 
+@pytest.fixture
+def one_torch_thread():
+    """One torch thread for the test: many small tensor operations (block
+    matching, the probes' L-BFGS steps) took far longer with two threads on a
+    loaded 2-core machine."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
 @pytest.fixture(scope='session')
 def lossless_video(tmp_path_factory) -> tuple:
     """(path, frames) of an FFV1 RGB video: decoding gives ``frames`` exactly."""

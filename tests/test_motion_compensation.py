@@ -12,14 +12,7 @@ from mmvididi.motion_compensation import (MotionCompensation, block_matching,
 SIZE = 32
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """As MotionCompensation(cpu_threads=1) runs: these small tensors take
-    far longer with two threads on a loaded 2-core machine."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures('one_torch_thread')
 
 
 def texture(seed: int, waves: int = 300):

@@ -28,14 +28,7 @@ CONFIG = ROOT / 'configs/probes/motion_probe_synthetic_motion_tiny.py'
 NUM_VIDEOS, NUM_FRAMES, SIZE, OBJECT = 10, 36, 48, 14
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """The probes' many small L-BFGS steps took tens of times longer with two
-    torch threads than with one on a loaded 2-core machine."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures('one_torch_thread')
 
 
 def smooth_texture(rng: np.random.Generator, height: int, width: int,
