@@ -17,15 +17,21 @@ def batch(compute_on: str, seed: int = 0, num: int = 2, length: int = 7) -> dict
     rng = np.random.default_rng(seed)
     frames = rng.integers(0, 256, (num, 2, length, 6, 5, 3), dtype=np.uint8)
     frames[1] = frames[1, :, :1]  # a static clip: its derivatives are zero
+    return packed(frames, compute_on), frames
+
+
+def packed(clips, compute_on: str) -> dict:
+    """A batch of samples, each ``V x T x H x W x C`` uint8 views, as
+    TemporalDerivative (orders 0, 1, 2) packs them."""
     inputs, samples = [], []
-    for clip in frames:
+    for clip in clips:
         out = TemporalDerivative(orders=(0, 1, 2), compute_on=compute_on)(
             dict(imgs=clip))
         inputs.append(torch.from_numpy(out['imgs']))
         sample = ActionDataSample()
         sample.set_metainfo(dict(derivative_orders=out['derivative_orders']))
         samples.append(sample)
-    return dict(inputs=inputs, data_samples=samples), frames
+    return dict(inputs=inputs, data_samples=samples)
 
 
 @pytest.mark.parametrize('compute_on', ['host', 'device'])
@@ -93,7 +99,7 @@ def test_unknown_norm_is_rejected():
         ViDiDiDataPreprocessor(derivative_norm='l2')
 
 
-def panned_batch(compute_on: str = 'device', num: int = 2) -> tuple:
+def panned_batch(compute_on: str = 'device', num: int = 2) -> dict:
     """uint8 views of a textured scene panned by whole and half pixels a
     frame, as TemporalDerivative packs them."""
     rng = np.random.default_rng(0)
@@ -104,15 +110,7 @@ def panned_batch(compute_on: str = 'device', num: int = 2) -> tuple:
         np.stack([scene[8 + 2 * t:40 + 2 * t, 4 + t:36 + t] for t in range(7)]),
         np.stack([scene[20 - t:52 - t, 16:48] for t in range(7)]),
     ]).round().astype(np.uint8)  # 2 views x 7 frames x 32 x 32 x 3
-    inputs, samples = [], []
-    for _ in range(num):
-        out = TemporalDerivative(orders=(0, 1, 2), compute_on=compute_on)(
-            dict(imgs=views))
-        inputs.append(torch.from_numpy(out['imgs']))
-        sample = ActionDataSample()
-        sample.set_metainfo(dict(derivative_orders=out['derivative_orders']))
-        samples.append(sample)
-    return dict(inputs=inputs, data_samples=samples)
+    return packed([views] * num, compute_on)
 
 
 def test_motion_compensation_is_off_by_default():
