@@ -362,3 +362,48 @@ def test_visualize_derivatives_tool(motion_root, tmp_path):
          '--out-dir', str(tmp_path), '--clip-len', '30'],
         cwd=ROOT, capture_output=True, text=True)
     assert too_long.returncode != 0 and 'lower --start' in too_long.stderr
+
+
+def test_checkpoint_curve_tests_each_epoch_once(motion_root, tmp_path):
+    """Every epoch_N.pth of a run and, with --epoch-zero, the encoder as
+    built: a checkpoint of the as-built weights retrieves exactly as they do;
+    a second call tests nothing again and redraws the figure."""
+    import torch
+    from mmengine.runner import Runner
+    helpers = load_tool('tools/benchmark/motion_benchmark.py')
+    config = 'configs/synthetic_motion/vididi_simclr_r3d_tiny.py'
+    run_dir = tmp_path / 'run'
+    run_dir.mkdir()
+    cfg = helpers.benchmark_config(config, motion_root, tmp_path / 'build')
+    torch.save({'state_dict': Runner.from_cfg(cfg).model.state_dict()},
+               run_dir / 'epoch_3.pth')
+    (run_dir / 'epoch_3.log').write_text('')  # not a checkpoint
+    out = tmp_path / 'curve.png'
+    command = [sys.executable, 'tools/benchmark/checkpoint_curve.py',
+               str(motion_root), str(out), '--epoch-zero',
+               '--run', f'ViDiDi={config}:{run_dir}']
+    first = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    assert first.returncode == 0, first.stderr[-3000:]
+    records = [json.loads(line) for line in
+               (tmp_path / 'curve.jsonl').read_text().splitlines()]
+    assert [(r['label'], r['epoch']) for r in records] == \
+        [('ViDiDi', 0), ('ViDiDi', 3)]
+    keys = ('r1_o0', 'r1_o1', 'r5_o0', 'r5_o1')
+    assert [records[0][k] for k in keys] == [records[1][k] for k in keys]
+    assert records[0]['command'] is None
+    assert shlex.split(records[1]['command'])[2:4] == \
+        [config, str(run_dir / 'epoch_3.pth')]
+    assert out.read_bytes()[:4] == b'\x89PNG'
+    out.unlink()
+    again = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert len((tmp_path / 'curve.jsonl').read_text().splitlines()) == 2
+    assert out.read_bytes()[:4] == b'\x89PNG'
+
+
+def test_checkpoint_curve_run_argument():
+    curve = load_tool('tools/benchmark/checkpoint_curve.py')
+    parsed = curve.parse_run('a b=c.py:w/d')
+    assert parsed == ('a b', 'c.py', curve.Path('w/d'))
+    with pytest.raises(Exception, match='LABEL=CONFIG:WORK_DIR'):
+        curve.parse_run('c.py:w/d')

@@ -1,0 +1,134 @@
+"""Retrieval R@1 along a run: test every ``epoch_N.pth`` of one or more runs
+through the Runner and draw R@1 against the epoch.
+
+    python tools/benchmark/checkpoint_curve.py DATA_ROOT OUT.png \
+        --run "ViDiDi=configs/synthetic_motion/vididi_simclr_r3d_tiny.py:RUN_DIR" \
+        --run "baseline=configs/synthetic_motion/simclr_r3d_tiny.py:RUN_DIR2" \
+        [--epoch-zero] [--log OUT.jsonl] [--title TEXT]
+
+Each checkpoint is tested as the run's last one is (``benchmark_config`` on
+DATA_ROOT: its test videos as queries among its train videos, the config's
+``VideoRetrievalMetric`` over orders 0 and 1). ``--epoch-zero`` adds each
+config's encoder as built under seed 0 (the runs' own initialisation when
+they were trained with seed 0). Results are appended to ``--log`` (default:
+OUT with ``.jsonl``) one line a checkpoint, with the ``tools/test.py``
+command that gives the same numbers; a checkpoint already there is not
+tested again, so the command resumes where it stopped. The figure has frames
+(order 0) on the left and the first derivative (order 1) on the right.
+"""
+import argparse
+import json
+import re
+import sys
+import time
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from mmengine.runner import Runner
+
+# the Runner helpers beside this file
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from motion_benchmark import (benchmark_config, retrieval_groups,  # noqa: E402
+                              test_command)
+
+CHANCE = 100 / 8  # the synthetic motion benchmark's 8 classes
+EPOCH_CHECKPOINT = re.compile(r'epoch_(\d+)\.pth')
+
+
+def parse_run(text: str) -> Tuple[str, str, Path]:
+    """``LABEL=CONFIG:WORK_DIR`` to its three parts."""
+    label, sep, rest = text.partition('=')
+    config, sep2, work_dir = rest.partition(':')
+    if not (sep and sep2 and label and config and work_dir):
+        raise argparse.ArgumentTypeError(
+            f'--run {text!r}: expected LABEL=CONFIG:WORK_DIR')
+    return label, config, Path(work_dir)
+
+
+def epoch_checkpoints(work_dir: Path) -> List[Tuple[int, Path]]:
+    """``(epoch, path)`` of every ``epoch_N.pth`` in ``work_dir``, by epoch."""
+    found = [(int(m.group(1)), path) for path in Path(work_dir).iterdir()
+             if (m := EPOCH_CHECKPOINT.fullmatch(path.name))]
+    return sorted(found)
+
+
+def test_checkpoint(config: str, checkpoint: Optional[Path], data_root: Path,
+                    work_dir: Path) -> Dict[str, Dict[str, float]]:
+    """``runner.test()`` of ``checkpoint`` (``None``: the encoder as built,
+    seed 0), by feature group (``{'order0': {'R@1': ...}, ...}``)."""
+    cfg = benchmark_config(config, data_root, work_dir, seed=0)
+    cfg.load_from = None if checkpoint is None else str(checkpoint)
+    return retrieval_groups(Runner.from_cfg(cfg).test())
+
+
+def plot_curves(records: Sequence[dict], path: Path, title: str = '') -> None:
+    """R@1 against the epoch, one line a run; order 0 left, order 1 right."""
+    from matplotlib.figure import Figure
+    runs: Dict[str, List[dict]] = {}
+    for record in records:
+        runs.setdefault(record['label'], []).append(record)
+    fig = Figure(figsize=(10, 4))  # no pyplot: no GUI backend, no state
+    axes = fig.subplots(1, 2, sharey=True)
+    for ax, key, name in zip(axes, ('r1_o0', 'r1_o1'),
+                             ('frames (order 0)', 'first derivative (order 1)')):
+        for label, points in runs.items():
+            points = sorted(points, key=lambda r: r['epoch'])
+            ax.plot([r['epoch'] for r in points], [r[key] for r in points],
+                    marker='o', label=label)
+        ax.axhline(CHANCE, color='grey', linewidth=0.8, linestyle=':')
+        ax.set(xlabel='epoch', ylim=(0, 100), title=f'{name} features')
+    axes[0].set_ylabel('R@1 (%)')
+    axes[1].legend(fontsize=8)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('data_root', type=Path)
+    parser.add_argument('out', type=Path, help='the figure (PNG)')
+    parser.add_argument('--run', type=parse_run, action='append',
+                        required=True, help='LABEL=CONFIG:WORK_DIR')
+    parser.add_argument('--epoch-zero', action='store_true')
+    parser.add_argument('--log', type=Path)
+    parser.add_argument('--title', default='')
+    args = parser.parse_args(argv)
+    log = args.log or args.out.with_suffix('.jsonl')
+    records = [json.loads(line) for line in log.read_text().splitlines()
+               if line.strip()] if log.exists() else []
+    done = {(r['label'], r['epoch']) for r in records}
+    scratch = log.parent / (log.stem + '_tests')
+    for label, config, work_dir in args.run:
+        todo = epoch_checkpoints(work_dir)
+        if args.epoch_zero:
+            todo.insert(0, (0, None))
+        for epoch, checkpoint in todo:
+            if (label, epoch) in done:
+                continue
+            start = time.time()
+            groups = test_checkpoint(config, checkpoint, args.data_root,
+                                     scratch)
+            record = dict(
+                label=label, epoch=epoch, config=config,
+                checkpoint=None if checkpoint is None else str(checkpoint),
+                r1_o0=groups['order0']['R@1'], r1_o1=groups['order1']['R@1'],
+                r5_o0=groups['order0']['R@5'], r5_o1=groups['order1']['R@5'],
+                test_seconds=round(time.time() - start),
+                command=None if checkpoint is None else
+                test_command(config, checkpoint, args.data_root))
+            print(json.dumps(record), flush=True)
+            records.append(record)
+            log.parent.mkdir(parents=True, exist_ok=True)
+            with log.open('a') as f:
+                f.write(json.dumps(record) + '\n')
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    plot_curves(records, args.out, args.title)
+    print(f'wrote {args.out} and {log}')
+
+
+if __name__ == '__main__':
+    main()
