@@ -143,3 +143,26 @@ def test_metric_configuration_errors_say_what_to_set():
     with pytest.raises(ValueError, match="cannot be 2 equal blocks.*"
                        "model's feature_orders"):
         metric_results(metric, odd[:1], torch.tensor([0]), odd, torch.tensor([0, 1]))
+
+
+def test_metric_checks_the_blocks_the_prediction_names():
+    """A prediction that names its blocks (ViDiDiRecognizer's feature_orders
+    metainfo) must name the metric's orders; one that does not is read as
+    ``orders`` says."""
+    from mmvididi.evaluation import VideoRetrievalMetric
+    from mmvididi.utils.prediction_fields import (FEATURE_FIELD,
+                                                  FEATURE_ORDERS_FIELD)
+    sample = {FEATURE_FIELD: torch.ones(4), 'gt_label': torch.tensor(0),
+              'retrieval_role': 'query'}
+    metric = VideoRetrievalMetric(topk=(1, ), orders=(0, 1))
+    metric.process(None, [sample, dict(sample, **{FEATURE_ORDERS_FIELD: (0, 1)})])
+    assert len(metric.results) == 2
+    with pytest.raises(ValueError, match=r"orders=\(0, 1\)\).*orders \(1, 0\).*"
+                       "test_evaluator.orders"):
+        metric.process(None, [dict(sample, **{FEATURE_ORDERS_FIELD: (1, 0)})])
+    with pytest.raises(ValueError, match=r'orders \(0, 1\)'):
+        VideoRetrievalMetric(orders=(0, )).process(
+            None, [dict(sample, **{FEATURE_ORDERS_FIELD: (0, 1)})])
+    one_block = VideoRetrievalMetric(orders=None)  # the feature as a whole
+    one_block.process(None, [dict(sample, **{FEATURE_ORDERS_FIELD: (0, 1)})])
+    assert len(one_block.results) == 1

@@ -118,6 +118,12 @@ def test_per_order_retrieval_through_the_runner(retrieval_setup):
         for k, value in expected.items():
             assert metrics[f'retrieval/{group}/{k}'] == pytest.approx(value)
 
+    # the model's blocks in another order than the metric's: a clear error,
+    # not recalls named after the wrong blocks
+    cfg.model.feature_orders = (1, 0)
+    with pytest.raises(ValueError, match=r'features of orders \(1, 0\)'):
+        Runner.from_cfg(cfg).test()
+
 
 def test_second_test_reads_the_cache_not_the_videos(retrieval_setup, monkeypatch):
     cfg, _ = retrieval_setup

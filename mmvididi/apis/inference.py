@@ -25,6 +25,7 @@ from mmengine.registry import init_default_scope
 from mmengine.runner.checkpoint import _load_checkpoint, load_state_dict
 
 from mmvididi.utils.config_loading import load_config
+from mmvididi.utils.prediction_fields import FEATURE_FIELD
 
 PathLike = Union[str, Path]
 
@@ -197,10 +198,11 @@ def extract_video_features(model: torch.nn.Module,
     features: List[torch.Tensor] = []
     for batch in loader:
         for sample in model.test_step(batch):
-            if 'feature' not in sample:
+            if FEATURE_FIELD not in sample:
                 raise ValueError(
                     f'{type(model).__name__}.predict gives no feature; use a '
                     'ViDiDi config (configs/retrieval/...), whose model '
                     'stores one.')
-            features.append(sample.feature.detach().float().cpu())
+            features.append(
+                sample.get(FEATURE_FIELD).detach().float().cpu())
     return torch.stack(features)

@@ -11,6 +11,13 @@ from mmengine.logging import print_log
 from mmengine.model import is_model_wrapper
 from mmengine.runner import TestLoop
 
+from mmvididi.utils.prediction_fields import (FEATURE_FIELD,
+                                              FEATURE_ORDERS_FIELD)
+
+#: the prediction fields saved by default: what the retrieval metric reads
+KEPT_FIELDS = (FEATURE_FIELD, FEATURE_ORDERS_FIELD, 'gt_label',
+               'retrieval_role')
+
 
 @LOOPS.register_module()
 class FeatureCacheTestLoop(TestLoop):
@@ -28,8 +35,7 @@ class FeatureCacheTestLoop(TestLoop):
 
     def __init__(self, runner, dataloader, evaluator, fp16: bool = False,
                  cache_dir: Optional[str] = None,
-                 keep: Sequence[str] = ('feature', 'gt_label',
-                                        'retrieval_role')) -> None:
+                 keep: Sequence[str] = KEPT_FIELDS) -> None:
         super().__init__(runner, dataloader, evaluator, fp16)
         self.cache_dir = Path(cache_dir or Path(runner.work_dir) / 'feature_cache')
         self.keep = tuple(keep)

@@ -9,6 +9,7 @@ from mmengine.evaluator import BaseMetric
 from mmvididi.evaluation.motion_probe import motion_energy as energy_feature
 from mmvididi.evaluation.motion_probe import (probe_accuracies,
                                               shuffle_sensitivity)
+from mmvididi.utils.prediction_fields import FEATURE_FIELD
 
 #: What each prediction must carry (``PackActionInputs`` meta_keys).
 PROBE_META_KEYS = ('probe_source', 'probe_speed', 'probe_reversed',
@@ -71,7 +72,7 @@ class MotionProbeMetric(BaseMetric):
                     'the batch: use the plain TestLoop, not a feature cache.')
             frames = data_batch['inputs']
         for i, sample in enumerate(data_samples):
-            missing = [key for key in ('feature', ) + PROBE_META_KEYS
+            missing = [key for key in (FEATURE_FIELD, ) + PROBE_META_KEYS
                        if key not in sample]
             if missing:
                 raise KeyError(
@@ -80,7 +81,7 @@ class MotionProbeMetric(BaseMetric):
                     'does) and PackActionInputs must keep meta_keys='
                     f'{PROBE_META_KEYS}, on a MotionProbeDataset.')
             result = {key: sample[key] for key in PROBE_META_KEYS}
-            result['feature'] = sample['feature'].detach().float().cpu()
+            result[FEATURE_FIELD] = sample[FEATURE_FIELD].detach().float().cpu()
             if frames is not None:
                 result[MOTION_ENERGY] = energy_feature(
                     self._frames(frames[i], sample)).float()
@@ -104,9 +105,9 @@ class MotionProbeMetric(BaseMetric):
         if not results:
             raise ValueError('MotionProbeMetric: no predictions.')
         metrics = {}
-        names = ['feature'] + ([MOTION_ENERGY] if self.motion_energy else [])
+        names = [FEATURE_FIELD] + ([MOTION_ENERGY] if self.motion_energy else [])
         for name in names:
-            prefix = '' if name == 'feature' else f'{name}/'
+            prefix = '' if name == FEATURE_FIELD else f'{name}/'
             for key, value in self._probe(results, name).items():
                 metrics[prefix + key] = value
         return metrics

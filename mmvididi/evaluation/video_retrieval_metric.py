@@ -7,6 +7,8 @@ from mmengine.evaluator import BaseMetric
 
 from mmvididi.derivatives import check_orders
 from mmvididi.evaluation.retrieval import retrieval_recall
+from mmvididi.utils.prediction_fields import (FEATURE_FIELD,
+                                              FEATURE_ORDERS_FIELD)
 
 
 def feature_group_name(orders: Sequence[int]) -> str:
@@ -27,7 +29,9 @@ class VideoRetrievalMetric(BaseMetric):
     ``'gallery'``, from ``VideoRetrievalDataset``) of each prediction.
 
     The feature's layout is named by ``orders``: it must be the model's
-    ``feature_orders``. ``ViDiDiRecognizer.predict`` gives a video one
+    ``feature_orders`` (a prediction that names its blocks, as
+    ``ViDiDiRecognizer``'s ``feature_orders`` metainfo does, is checked
+    against it). ``ViDiDiRecognizer.predict`` gives a video one
     L2-normalised block of pooled backbone features per order of
     ``feature_orders``, all of one width, concatenated in that order; the
     metric splits the feature into ``len(orders)`` equal blocks accordingly.
@@ -92,10 +96,23 @@ class VideoRetrievalMetric(BaseMetric):
 
     def process(self, data_batch, data_samples: Sequence[dict]) -> None:
         for sample in data_samples:
+            self._check_feature_orders(sample.get(FEATURE_ORDERS_FIELD))
             self.results.append(dict(
-                feature=sample['feature'].cpu(),
+                feature=sample[FEATURE_FIELD].cpu(),
                 label=int(sample['gt_label']),
                 role=sample['retrieval_role']))
+
+    def _check_feature_orders(self, declared: Optional[Sequence[int]]) -> None:
+        """The prediction's named blocks are the metric's ``orders``."""
+        if declared is None or self.orders is None or \
+                tuple(declared) == self.orders:
+            return
+        raise ValueError(
+            f'VideoRetrievalMetric(orders={self.orders}): the model gives '
+            f'features of orders {tuple(declared)} (its feature_orders), so '
+            'the recalls would be named after the wrong blocks; set '
+            'test_evaluator.orders to the model\'s feature_orders (or '
+            'model.feature_orders to the metric\'s orders).')
 
     def compute_metrics(self, results: List[dict]) -> Dict[str, float]:
         split = {role: [r for r in results if r['role'] == role]

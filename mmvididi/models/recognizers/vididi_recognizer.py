@@ -10,6 +10,8 @@ from torch.func import functional_call
 from mmvididi.derivatives import check_orders
 from mmvididi.pairs import Pair, PairError, check_pairs
 from mmvididi.utils.loss_report import report_loss
+from mmvididi.utils.prediction_fields import (FEATURE_FIELD,
+                                              FEATURE_ORDERS_FIELD)
 
 #: how a config adds the pair schedule (configs/_base_/default_runtime.py has it)
 SCHEDULE_HOOK_CONFIG = ("default_hooks = dict(pair_schedule=dict("
@@ -190,7 +192,8 @@ class ViDiDiRecognizer(BaseModel):
         """Each video's feature, stored as ``feature`` in its data sample: per
         order of ``feature_orders``, the pooled backbone features averaged over
         the clips (views) and L2-normalised; concatenated,
-        ``(len(feature_orders) * C',)``."""
+        ``(len(feature_orders) * C',)``. The sample's metainfo
+        ``feature_orders`` names the blocks (``utils.prediction_fields``)."""
         missing = [o for o in self.feature_orders if o not in inputs]
         if missing:
             raise ValueError(
@@ -205,5 +208,6 @@ class ViDiDiRecognizer(BaseModel):
             features.append(F.normalize(
                 feature.view(num, views, -1).mean(dim=1), dim=1))
         for sample, feature in zip(data_samples, torch.cat(features, dim=1)):
-            sample.set_field(feature, 'feature')
+            sample.set_field(feature, FEATURE_FIELD)
+            sample.set_metainfo({FEATURE_ORDERS_FIELD: self.feature_orders})
         return data_samples

@@ -1,0 +1,16 @@
+"""What a model's prediction carries for the metrics: the fields' names.
+
+``ViDiDiRecognizer.predict`` stores each video's (or clip's) feature under
+:data:`FEATURE_FIELD` and, as metainfo, the orders of its blocks under
+:data:`FEATURE_ORDERS_FIELD`; ``VideoRetrievalMetric`` and
+``MotionProbeMetric`` read them, ``FeatureCacheTestLoop`` keeps them and
+``mmvididi.apis.extract_features`` returns the feature. The names are given
+here, once.
+"""
+
+#: the feature: per order of the model's ``feature_orders``, a block of one
+#: width, concatenated in that order
+FEATURE_FIELD = 'feature'
+#: the orders of the feature's blocks, as a tuple (the model's
+#: ``feature_orders``)
+FEATURE_ORDERS_FIELD = 'feature_orders'
