@@ -381,15 +381,19 @@ def test_checkpoint_curve_tests_each_epoch_once(motion_root, tmp_path):
     out = tmp_path / 'curve.png'
     command = [sys.executable, 'tools/benchmark/checkpoint_curve.py',
                str(motion_root), str(out), '--epoch-zero',
-               '--run', f'ViDiDi={config}:{run_dir}']
+               '--run', f'ViDiDi={config}:{run_dir}',
+               # a run of the same config without checkpoints: its epoch 0 is
+               # the first run's
+               '--run', f'twin={config}:{tmp_path / "build"}']
     first = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     assert first.returncode == 0, first.stderr[-3000:]
     records = [json.loads(line) for line in
                (tmp_path / 'curve.jsonl').read_text().splitlines()]
     assert [(r['label'], r['epoch']) for r in records] == \
-        [('ViDiDi', 0), ('ViDiDi', 3)]
+        [('ViDiDi', 0), ('ViDiDi', 3), ('twin', 0)]
     keys = ('r1_o0', 'r1_o1', 'r5_o0', 'r5_o1')
     assert [records[0][k] for k in keys] == [records[1][k] for k in keys]
+    assert [records[0][k] for k in keys] == [records[2][k] for k in keys]
     assert records[0]['command'] is None
     assert shlex.split(records[1]['command'])[2:4] == \
         [config, str(run_dir / 'epoch_3.pth')]
@@ -397,7 +401,7 @@ def test_checkpoint_curve_tests_each_epoch_once(motion_root, tmp_path):
     out.unlink()
     again = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     assert again.returncode == 0, again.stderr[-3000:]
-    assert len((tmp_path / 'curve.jsonl').read_text().splitlines()) == 2
+    assert len((tmp_path / 'curve.jsonl').read_text().splitlines()) == 3
     assert out.read_bytes()[:4] == b'\x89PNG'
 
 

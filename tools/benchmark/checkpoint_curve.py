@@ -10,11 +10,12 @@ Each checkpoint is tested as the run's last one is (``benchmark_config`` on
 DATA_ROOT: its test videos as queries among its train videos, the config's
 ``VideoRetrievalMetric`` over orders 0 and 1). ``--epoch-zero`` adds each
 config's encoder as built under seed 0 (the runs' own initialisation when
-they were trained with seed 0). Results are appended to ``--log`` (default:
-OUT with ``.jsonl``) one line a checkpoint, with the ``tools/test.py``
-command that gives the same numbers; a checkpoint already there is not
-tested again, so the command resumes where it stopped. The figure has frames
-(order 0) on the left and the first derivative (order 1) on the right.
+they were trained with seed 0; tested once for the runs of one config).
+Results are appended to ``--log`` (default: OUT with ``.jsonl``) one line a
+checkpoint, with the ``tools/test.py`` command that gives the same numbers;
+a checkpoint already there is not tested again, so the command resumes where
+it stopped. The figure has frames (order 0) on the left and the first
+derivative (order 1) on the right.
 """
 import argparse
 import json
@@ -102,6 +103,8 @@ def main(argv=None) -> None:
                if line.strip()] if log.exists() else []
     done = {(r['label'], r['epoch']) for r in records}
     scratch = log.parent / (log.stem + '_tests')
+    # the encoder as built is the same for every run of a config
+    built = {r['config']: r for r in records if r['checkpoint'] is None}
     for label, config, work_dir in args.run:
         todo = epoch_checkpoints(work_dir)
         if args.epoch_zero:
@@ -109,17 +112,13 @@ def main(argv=None) -> None:
         for epoch, checkpoint in todo:
             if (label, epoch) in done:
                 continue
-            start = time.time()
-            groups = test_checkpoint(config, checkpoint, args.data_root,
-                                     scratch)
-            record = dict(
-                label=label, epoch=epoch, config=config,
-                checkpoint=None if checkpoint is None else str(checkpoint),
-                r1_o0=groups['order0']['R@1'], r1_o1=groups['order1']['R@1'],
-                r5_o0=groups['order0']['R@5'], r5_o1=groups['order1']['R@5'],
-                test_seconds=round(time.time() - start),
-                command=None if checkpoint is None else
-                test_command(config, checkpoint, args.data_root))
+            if checkpoint is None and config in built:
+                record = dict(built[config], label=label)
+            else:
+                record = measure(label, epoch, config, checkpoint,
+                                 args.data_root, scratch)
+            if checkpoint is None:
+                built[config] = record
             print(json.dumps(record), flush=True)
             records.append(record)
             log.parent.mkdir(parents=True, exist_ok=True)
@@ -128,6 +127,21 @@ def main(argv=None) -> None:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     plot_curves(records, args.out, args.title)
     print(f'wrote {args.out} and {log}')
+
+
+def measure(label: str, epoch: int, config: str, checkpoint: Optional[Path],
+            data_root: Path, scratch: Path) -> dict:
+    """One checkpoint's line: its recalls and the command that gives them."""
+    start = time.time()
+    groups = test_checkpoint(config, checkpoint, data_root, scratch)
+    return dict(
+        label=label, epoch=epoch, config=config,
+        checkpoint=None if checkpoint is None else str(checkpoint),
+        r1_o0=groups['order0']['R@1'], r1_o1=groups['order1']['R@1'],
+        r5_o0=groups['order0']['R@5'], r5_o1=groups['order1']['R@5'],
+        test_seconds=round(time.time() - start),
+        command=None if checkpoint is None else
+        test_command(config, checkpoint, data_root))
 
 
 if __name__ == '__main__':
