@@ -29,10 +29,10 @@ from mmengine.runner import Runner
 
 # the Runner helpers beside this file
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from motion_benchmark import (benchmark_config, retrieval_groups,  # noqa: E402
+from motion_benchmark import (benchmark_config, recall_panels,  # noqa: E402
+                              retrieval_groups, save_recall_panels,
                               test_command)
 
-CHANCE = 100 / 8  # the synthetic motion benchmark's 8 classes
 EPOCH_CHECKPOINT = re.compile(r'epoch_(\d+)\.pth')
 
 
@@ -64,26 +64,17 @@ def test_checkpoint(config: str, checkpoint: Optional[Path], data_root: Path,
 
 def plot_curves(records: Sequence[dict], path: Path, title: str = '') -> None:
     """R@1 against the epoch, one line a run; order 0 left, order 1 right."""
-    from matplotlib.figure import Figure
     runs: Dict[str, List[dict]] = {}
     for record in records:
         runs.setdefault(record['label'], []).append(record)
-    fig = Figure(figsize=(10, 4))  # no pyplot: no GUI backend, no state
-    axes = fig.subplots(1, 2, sharey=True)
-    for ax, key, name in zip(axes, ('r1_o0', 'r1_o1'),
-                             ('frames (order 0)', 'first derivative (order 1)')):
+    fig, axes = recall_panels('R@1 (%)')
+    for ax, key in zip(axes, ('r1_o0', 'r1_o1')):
         for label, points in runs.items():
             points = sorted(points, key=lambda r: r['epoch'])
             ax.plot([r['epoch'] for r in points], [r[key] for r in points],
                     marker='o', label=label)
-        ax.axhline(CHANCE, color='grey', linewidth=0.8, linestyle=':')
-        ax.set(xlabel='epoch', ylim=(0, 100), title=f'{name} features')
-    axes[0].set_ylabel('R@1 (%)')
-    axes[1].legend(fontsize=8)
-    if title:
-        fig.suptitle(title)
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
+        ax.set(xlabel='epoch')
+    save_recall_panels(fig, axes, path, title)
 
 
 def main(argv=None) -> None:

@@ -246,3 +246,31 @@ def probe_command(checkpoint: Path, data_root: Path,
                      shlex.quote(str(checkpoint)), '--cfg-options',
                      shlex.quote('test_dataloader.dataset.data_root='
                                  f'{data_root}')])
+
+
+#: chance R@1 of the synthetic motion benchmark (8 classes)
+CHANCE_R1 = 100 / 8
+
+
+def recall_panels(ylabel: str):
+    """An empty R@1 figure: frames (order 0) on the left, first derivative
+    (order 1) on the right, a shared 0-100 axis, chance dotted. Returns the
+    figure and its two axes; :func:`save_recall_panels` writes it."""
+    from matplotlib.figure import Figure
+    fig = Figure(figsize=(10, 4))  # no pyplot: no GUI backend, no state
+    axes = fig.subplots(1, 2, sharey=True)
+    for ax, name in zip(axes, ('frames (order 0)', 'first derivative (order 1)')):
+        ax.axhline(CHANCE_R1, color='grey', linewidth=0.8, linestyle=':')
+        ax.set(ylim=(0, 100), title=f'{name} features')
+    axes[0].set_ylabel(ylabel)
+    return fig, axes
+
+
+def save_recall_panels(fig, axes, path: Path, title: str = '') -> None:
+    """Legend, title and layout of a :func:`recall_panels` figure; writes
+    ``path`` (PNG)."""
+    axes[1].legend(fontsize=8)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)

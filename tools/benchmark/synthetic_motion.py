@@ -49,7 +49,8 @@ from mmvididi.pairs import default_pairs
 
 # the Runner helpers beside this file
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from motion_benchmark import DEFAULT_PRESET, ensure_dataset  # noqa: E402
+from motion_benchmark import (DEFAULT_PRESET, ensure_dataset,  # noqa: E402
+                              recall_panels, save_recall_panels)
 
 VIDIDI = 'configs/synthetic_motion/vididi_{}_r3d_tiny.py'
 BASELINE = 'configs/synthetic_motion/{}_r3d_tiny.py'
@@ -218,7 +219,6 @@ def plot_ladder(runs: Sequence[dict], path: Path, framework: str = 'simclr',
     standard deviation over seeds as error bars; frames (order 0) on the left,
     first derivative (order 1) on the right. Writes ``path`` (PNG) if some
     variant has runs on two or more rungs; returns whether it did."""
-    from matplotlib.figure import Figure
     series: Dict[str, Dict[int, List[dict]]] = {}
     for (preset, fw, variant), group in grouped(runs).items():
         if fw == framework and preset in LADDER:
@@ -226,8 +226,7 @@ def plot_ladder(runs: Sequence[dict], path: Path, framework: str = 'simclr',
     series = {v: s for v, s in series.items() if len(s) >= 2}
     if not series:
         return False
-    fig = Figure(figsize=(10, 4))  # no pyplot: no GUI backend, no state
-    axes = fig.subplots(1, 2, sharey=True)
+    fig, axes = recall_panels('R@1 (%), mean ± std over seeds')
     for ax, order in zip(axes, (0, 1)):
         for i, (variant, points) in enumerate(sorted(series.items())):
             xs = sorted(points)
@@ -240,17 +239,9 @@ def plot_ladder(runs: Sequence[dict], path: Path, framework: str = 'simclr',
                         yerr=spreads, capsize=3, marker='o',
                         linestyle='--' if compensation is False else '-',
                         label=variant_label(variant))
-        ax.axhline(100 / 8, color='grey', linewidth=0.8, linestyle=':')
         ax.set_xticks(range(len(LADDER)), LADDER)
-        ax.set(xlabel='camera', ylim=(0, 100),
-               title=('frames (order 0)' if order == 0 else
-                      'first derivative (order 1)') + ' features')
-    axes[0].set_ylabel('R@1 (%), mean ± std over seeds')
-    axes[1].legend(fontsize=8)
-    if title:
-        fig.suptitle(title)
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
+        ax.set(xlabel='camera')
+    save_recall_panels(fig, axes, path, title)
     return True
 
 
