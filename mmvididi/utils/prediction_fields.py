@@ -2,10 +2,11 @@
 
 ``ViDiDiRecognizer.predict`` stores each video's (or clip's) feature under
 :data:`FEATURE_FIELD` and, as metainfo, the orders of its blocks under
-:data:`FEATURE_ORDERS_FIELD`; ``VideoRetrievalMetric`` and
-``MotionProbeMetric`` read them, ``FeatureCacheTestLoop`` keeps them and
-``mmvididi.apis.extract_features`` returns the feature. The names are given
-here, once.
+:data:`FEATURE_ORDERS_FIELD`. ``VideoRetrievalMetric`` reads both (it checks
+the orders against its own), ``MotionProbeMetric`` the feature,
+``FeatureCacheTestLoop`` keeps both, and
+``mmvididi.apis.extract_video_features`` returns the feature. The names are
+given here, once.
 """
 
 #: the feature: per order of the model's ``feature_orders``, a block of one
