@@ -366,8 +366,9 @@ def test_visualize_derivatives_tool(motion_root, tmp_path):
 
 def test_checkpoint_curve_tests_each_epoch_once(motion_root, tmp_path):
     """Every epoch_N.pth of a run and, with --epoch-zero, the encoder as
-    built: a checkpoint of the as-built weights retrieves exactly as they do;
-    a second call tests nothing again and redraws the figure."""
+    built (once for the runs of one config): a checkpoint of the as-built
+    weights retrieves exactly as they do; a second call tests nothing again
+    and redraws the figure."""
     import torch
     from mmengine.runner import Runner
     helpers = load_tool('tools/benchmark/motion_benchmark.py')
@@ -409,5 +410,6 @@ def test_checkpoint_curve_run_argument():
     curve = load_tool('tools/benchmark/checkpoint_curve.py')
     parsed = curve.parse_run('a b=c.py:w/d')
     assert parsed == ('a b', 'c.py', curve.Path('w/d'))
-    with pytest.raises(Exception, match='LABEL=CONFIG:WORK_DIR'):
+    with pytest.raises(curve.argparse.ArgumentTypeError,
+                       match='LABEL=CONFIG:WORK_DIR'):
         curve.parse_run('c.py:w/d')
