@@ -49,6 +49,7 @@ def test_readme_resume_command_goes_on_where_it_stopped(video_dir, tmp_path):
                                 '--cfg-options', *options, cwd=tmp_path)
     log = result.stdout + result.stderr
     assert 'resumed epoch: 1, iter: 2' in log
+    assert 'not defined in message_hub' not in log  # nothing left behind
     assert 'Epoch(train) [2][2/2]' in log and 'Epoch(train) [1]' not in log
     assert 'order_a: 0  order_b: 2' in log  # the schedule went on: 3rd pair
     assert 'order_a: 0  order_b: 1' not in log

@@ -20,13 +20,18 @@ TERMS_FIELD = 'terms'
 def report_loss(pairs: Sequence[Sequence[int]],
                 log_vars: Mapping[str, object]) -> None:
     """Leave ``pairs`` and the loss terms ``log_vars`` (as floats) in the
-    current message hub; not saved in checkpoints."""
+    current message hub.
+
+    The report is saved with the message hub in checkpoints (a few numbers;
+    the next step overwrites it): a key kept out of them
+    (``resumed=False``) makes mmengine 0.10.7 warn at every resume that it
+    "is not defined in message_hub".
+    """
     MessageHub.get_current_instance().update_info(
         LOSS_REPORT_KEY,
         {PAIRS_FIELD: [list(pair) for pair in pairs],
          TERMS_FIELD: {name: float(torch.as_tensor(value).detach())
-                       for name, value in log_vars.items()}},
-        resumed=False)
+                       for name, value in log_vars.items()}})
 
 
 def last_loss_report() -> Dict:
