@@ -329,6 +329,37 @@ def test_tuning_run_random_encoder(motion_root, tmp_path):
     assert not list(tmp_path.glob('random/*.pth'))  # nothing trained
 
 
+def test_tuning_run_resumes_from_the_newest_checkpoint(motion_root, tmp_path):
+    """--resume goes on from the run's last checkpoint (one epoch of two) and
+    the line names it; the run ends at the second epoch's checkpoint."""
+    log = tmp_path / 'runs.jsonl'
+
+    def tuning_run(epochs, *flags):
+        run = subprocess.run(
+            [sys.executable, 'tools/benchmark/tuning_run.py', 'run',
+             'configs/synthetic_motion/vididi_simclr_r3d_tiny.py',
+             str(motion_root), str(epochs), '--work-dir', str(tmp_path),
+             '--log', str(log), *flags, '--options',
+             json.dumps({'batch': 8, 'train_dataloader.num_workers': 0,
+                         'train_dataloader.persistent_workers': False,
+                         'test_dataloader.num_workers': 0,
+                         'log_level': 'INFO'})],
+            cwd=ROOT, capture_output=True, text=True)
+        assert run.returncode == 0, run.stderr[-3000:]
+        return (json.loads(log.read_text().splitlines()[-1]),
+                run.stdout + run.stderr)
+
+    first, _ = tuning_run(1)
+    assert first['resumed_from'] is None
+    second, log_text = tuning_run(2, '--resume')
+    assert second['resumed_from'] == str(tmp_path / 'run' / 'epoch_1.pth')
+    assert 'resumed epoch: 1, iter: 2' in log_text  # 16 videos, batch 8
+    assert 'Epoch(train) [2][2/2]' in log_text
+    assert 'Epoch(train) [1]' not in log_text
+    assert (tmp_path / 'run' / 'epoch_2.pth').exists()
+    assert second['final_loss'] is not None
+
+
 def test_demo_probe_table():
     demo = load_tool('tools/demo.py')
     probe = {'speed': 40.0, 'direction': 55.0, 'joint': 20.0,

@@ -5,7 +5,8 @@ videos): train and test through the Runner, append one line to a JSONL log.
     python tools/benchmark/tuning_run.py NAME CONFIG DATA_ROOT EPOCHS \
         [--options '{"orders": [0, 1], "batch": 16, "seed": 0,
                      "model.data_preprocessor.motion_compensation": "similarity"}'] \
-        [--work-dir work_dirs/tuning] [--log work_dirs/tuning/results.jsonl]
+        [--work-dir work_dirs/tuning] [--log work_dirs/tuning/results.jsonl] \
+        [--resume]
 
 EPOCHS 0 tests the config's encoder as built, randomly initialised (seeded by
 ``seed``): the floor that training has to beat. --options is JSON: ``orders``,
@@ -14,6 +15,9 @@ EPOCHS 0 tests the config's encoder as built, randomly initialised (seeded by
 options, R@1 of the test videos among the train videos on order 0, order 1 and
 both, R@5 on order 0, the final loss, wall minutes, train and test wall seconds
 and the load average at the end (CPU wall times on a shared machine vary).
+--resume goes on from the newest checkpoint in the run's work dir (the
+Runner's own resume: weights, optimizer, schedules, iteration); the line then
+names the checkpoint it went on from, and its wall times cover only the part run here.
 """
 import argparse
 import json
@@ -22,7 +26,7 @@ import sys
 import time
 from pathlib import Path
 
-from mmengine.runner import Runner
+from mmengine.runner import Runner, find_latest_checkpoint
 
 # the Runner helpers beside this file
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -43,6 +47,9 @@ def main() -> None:
                         default=Path('work_dirs/tuning'))
     parser.add_argument('--log', type=Path,
                         default=Path('work_dirs/tuning/results.jsonl'))
+    parser.add_argument('--resume', action='store_true',
+                        help="go on from the newest checkpoint in the run's "
+                        'work dir')
     args = parser.parse_args()
     options = dict(args.options)
     orders = options.pop('orders', None)
@@ -53,6 +60,10 @@ def main() -> None:
                            args.work_dir / args.name, seed=seed,
                            orders=orders, max_epochs=args.epochs or None,
                            batch_size=batch, cfg_options=options)
+    cfg.resume = args.resume
+    # the checkpoint the Runner's resume will pick (None: it starts afresh)
+    resumed_from = (find_latest_checkpoint(cfg.work_dir)
+                    if args.resume else None)
     runner = Runner.from_cfg(cfg)
     if args.epochs:
         runner.train()
@@ -67,7 +78,7 @@ def main() -> None:
         r5_o0=groups['order0']['R@5'],
         final_loss=loss_curve(runner)[-1] if args.epochs else None,
         train_wall=round(trained - start),
-        test_wall=round(time.time() - trained))
+        test_wall=round(time.time() - trained), resumed_from=resumed_from)
     print(json.dumps(record), flush=True)
     args.log.parent.mkdir(parents=True, exist_ok=True)
     with args.log.open('a') as f:
