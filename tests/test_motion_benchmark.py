@@ -8,7 +8,9 @@ import subprocess
 import sys
 
 import pytest
+import torch
 from mmengine.config import Config
+from mmengine.logging import MessageHub
 
 from mmvididi.data_preparation.synthetic_motion import (
     MotionDatasetSpec, generate_motion_dataset)
@@ -444,3 +446,24 @@ def test_checkpoint_curve_run_argument():
     with pytest.raises(curve.argparse.ArgumentTypeError,
                        match='LABEL=CONFIG:WORK_DIR'):
         curve.parse_run('c.py:w/d')
+
+
+def test_pair_losses_from_a_checkpoints_message_hub(tmp_path):
+    """The mean loss of each pair over the last steps, read back from a saved
+    message hub, against the mean computed by hand; the table has one column a
+    pair."""
+    tool = load_tool('tools/benchmark/pair_losses.py')
+    hub = MessageHub('pair_losses_test')
+    steps = [((0, 1), 9.0), ((0, 1), 3.0), ((1, 2), 2.0), ((0, 1), 1.0),
+             ((1, 2), 4.0), ((2, 0), 5.0)]
+    for (a, b), loss in steps:
+        hub.update_scalar('train/loss', loss)
+        hub.update_scalar('train/order_a', a)
+        hub.update_scalar('train/order_b', b)
+    checkpoint = tmp_path / 'epoch_1.pth'
+    torch.save({'message_hub': hub.state_dict()}, checkpoint)
+    losses = tool.pair_losses(checkpoint, last=5)  # the first step left out
+    assert losses == {(0, 1): 2.0, (1, 2): 3.0, (2, 0): 5.0}
+    assert tool.table({'run': losses}).splitlines() == [
+        '| checkpoint | (0, 1) | (1, 2) | (2, 0) |',
+        '| --- | --- | --- | --- |', '| run | 2.00 | 3.00 | 5.00 |']
