@@ -14,6 +14,7 @@ from mmengine.logging import MessageHub
 
 from mmvididi.data_preparation.synthetic_motion import (
     MotionDatasetSpec, generate_motion_dataset)
+from mmvididi.engine.hooks.vididi_hook import ORDER_A_SCALAR, ORDER_B_SCALAR
 from tests.tiny_configs import ROOT
 
 GROUPS = ('order0', 'order1', 'orders0+1')
@@ -457,9 +458,9 @@ def test_pair_losses_from_a_checkpoints_message_hub(tmp_path):
     steps = [((0, 1), 9.0), ((0, 1), 3.0), ((1, 2), 2.0), ((0, 1), 1.0),
              ((1, 2), 4.0), ((2, 0), 5.0)]
     for (a, b), loss in steps:
-        hub.update_scalar('train/loss', loss)
-        hub.update_scalar('train/order_a', a)
-        hub.update_scalar('train/order_b', b)
+        hub.update_scalar(tool.LOSS_SCALAR, loss)
+        hub.update_scalar(ORDER_A_SCALAR, a)
+        hub.update_scalar(ORDER_B_SCALAR, b)
     checkpoint = tmp_path / 'epoch_1.pth'
     torch.save({'message_hub': hub.state_dict()}, checkpoint)
     losses = tool.pair_losses(checkpoint, last=5)  # the first step left out
@@ -467,3 +468,10 @@ def test_pair_losses_from_a_checkpoints_message_hub(tmp_path):
     assert tool.table({'run': losses}).splitlines() == [
         '| checkpoint | (0, 1) | (1, 2) | (2, 0) |',
         '| --- | --- | --- | --- |', '| run | 2.00 | 3.00 | 5.00 |']
+
+    joint = MessageHub('pair_losses_joint')  # 'joint' mode logs no pair
+    joint.update_scalar(tool.LOSS_SCALAR, 1.0)
+    torch.save({'message_hub': joint.state_dict()}, checkpoint)
+    with pytest.raises(ValueError, match=r"epoch_1.pth: its message hub has "
+                       r"no \['train/order_a', 'train/order_b'\].*not 'joint'"):
+        tool.pair_losses(checkpoint, last=5)

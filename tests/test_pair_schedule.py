@@ -9,6 +9,7 @@ from mmengine.logging import MessageHub
 from mmengine.runner import Runner
 
 from mmvididi.engine import OrderPairScheduleHook, ViDiDiHook
+from mmvididi.engine.hooks.vididi_hook import ORDER_A_SCALAR
 from mmvididi.pairs import (BalancedPairSchedule, PairError, check_pairs,
                             default_pairs)
 from tests.tiny_configs import ROOT, tiny_config
@@ -129,7 +130,7 @@ def test_hook_state_survives_save_and_resume_with_another_seed():
     resumed = run_hook(resumed_hook, fake_runner(model, 8, seed=99), range(8, 20))
     assert resumed == uninterrupted and first != resumed[:8]
     assert MessageHub.get_instance('pair-test').get_scalar(
-        'train/order_a').current() == resumed[-1][0][0]
+        ORDER_A_SCALAR).current() == resumed[-1][0][0]
 
 
 def test_resume_with_other_pairs_is_refused():

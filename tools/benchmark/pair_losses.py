@@ -1,6 +1,6 @@
 """The mean training loss of each order pair over a run's last steps, from the
 message hub's history that every mmengine checkpoint carries
-(``train/loss``, ``train/order_a``, ``train/order_b``, one value a step):
+(``train/loss`` and ``ViDiDiHook``'s pair orders, one value a step):
 
     python tools/benchmark/pair_losses.py CHECKPOINT [CHECKPOINT ...] [--last 480]
 
@@ -16,6 +16,10 @@ import numpy as np
 import torch
 
 import mmvididi  # noqa: F401  (safe loading of mmengine checkpoints)
+from mmvididi.engine.hooks.vididi_hook import ORDER_A_SCALAR, ORDER_B_SCALAR
+
+#: mmengine's scalar of the training loss, one value a step
+LOSS_SCALAR = 'train/loss'
 
 Pair = Tuple[int, int]
 
@@ -24,9 +28,15 @@ def pair_losses(checkpoint: Path, last: int) -> Dict[Pair, float]:
     """``{(a, b): mean loss}`` over the last ``last`` steps of the run."""
     state = torch.load(checkpoint, map_location='cpu')
     scalars = state['message_hub']['log_scalars']
+    keys = (LOSS_SCALAR, ORDER_A_SCALAR, ORDER_B_SCALAR)
+    missing = [key for key in keys if key not in scalars]
+    if missing:
+        raise ValueError(
+            f'{checkpoint}: its message hub has no {missing}; pair_losses '
+            'needs a ViDiDi run trained with one pair a step (pair schedule '
+            "mode 'alternate', 'epoch' or 'random', not 'joint').")
     loss, order_a, order_b = (np.asarray(scalars[key].data[0])[-last:]
-                              for key in ('train/loss', 'train/order_a',
-                                          'train/order_b'))
+                              for key in keys)
     pairs = sorted({(int(a), int(b)) for a, b in zip(order_a, order_b)})
     return {(a, b): float(loss[(order_a == a) & (order_b == b)].mean())
             for a, b in pairs}

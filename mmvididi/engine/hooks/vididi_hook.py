@@ -15,6 +15,10 @@ CHECKPOINT_KEY = 'order_pair_schedule'
 #: the hook's key in ``default_hooks`` (configs/_base_/default_runtime.py): set
 #: the mode with ``--cfg-options default_hooks.pair_schedule.mode=random``
 CONFIG_KEY = 'pair_schedule'
+#: message-hub scalars of the active pair's orders, one value a step, logged
+#: when one pair is active (modes ``alternate``, ``epoch``, ``random``)
+ORDER_A_SCALAR = 'train/order_a'
+ORDER_B_SCALAR = 'train/order_b'
 
 
 def unwrap_model(model):
@@ -111,8 +115,8 @@ class ViDiDiHook(Hook):
         pairs = self.schedule.pairs_at(step)
         self.model.set_active_pairs(pairs)
         if len(pairs) == 1:
-            runner.message_hub.update_scalar('train/order_a', pairs[0][0])
-            runner.message_hub.update_scalar('train/order_b', pairs[0][1])
+            runner.message_hub.update_scalar(ORDER_A_SCALAR, pairs[0][0])
+            runner.message_hub.update_scalar(ORDER_B_SCALAR, pairs[0][1])
 
     def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
         if self.schedule is None:
