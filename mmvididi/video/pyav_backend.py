@@ -4,7 +4,7 @@ from typing import Dict, Iterator, List, Optional, Tuple
 import numpy as np
 
 from mmvididi.video.base import Video, VideoDecodeError, register_backend
-from mmvididi.video.stream_index import StreamIndex, scan_stream
+from mmvididi.video.stream_index import StreamIndex, cached_scan, scan_stream
 
 #: Decodes started for one frame: from the keyframe before it, then (if the
 #: seek landed after the frame) from the keyframe before that one.
@@ -60,7 +60,9 @@ class PyAVVideo(Video):
         try:
             self._container = av.open(self.filename)
             self._stream = self._container.streams.video[0]
-            self.index: StreamIndex = scan_stream(self._container, self._stream)
+            self.index: StreamIndex = cached_scan(
+                self.filename,
+                lambda: scan_stream(self._container, self._stream))
         except (av.error.FFmpegError, IndexError, UnicodeDecodeError) as error:
             self.close()
             raise VideoDecodeError(f'video {self.filename} cannot be decoded '
