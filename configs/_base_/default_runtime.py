@@ -12,6 +12,9 @@ default_hooks = dict(
     sync_buffers=dict(type='SyncBuffersHook'),
     # counts the videos SkipBrokenVideoDataset skipped; stops above 5 %
     broken_videos=dict(type='BrokenVideoHook', max_bad_ratio=0.05),
+    # a loaded checkpoint must hold every backbone weight with the model's
+    # shape: else an error, not a test of a randomly initialised encoder
+    checkpoint_fit=dict(type='CheckpointFitHook'),
     # checks the config before the run; steps ViDiDi's balanced order-pair
     # schedule (inert for other models). A config's custom_hooks cannot drop
     # it; pick the schedule with default_hooks.pair_schedule.mode:

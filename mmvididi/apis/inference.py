@@ -24,6 +24,8 @@ from mmengine.dataset import Compose, pseudo_collate
 from mmengine.registry import init_default_scope
 from mmengine.runner.checkpoint import _load_checkpoint, load_state_dict
 
+from mmvididi.utils.checkpoint_fit import (check_checkpoint_fits,
+                                           checkpoint_state)
 from mmvididi.utils.config_loading import load_config
 from mmvididi.utils.prediction_fields import FEATURE_FIELD
 
@@ -83,38 +85,11 @@ def init_model(config: Union[PathLike, Config],
 
 def load_model_weights(model: torch.nn.Module, checkpoint: str) -> None:
     """Load ``checkpoint``'s state dict into ``model``; every ``backbone.*``
-    weight of the model (every weight if it has no backbone) must be there."""
+    weight of the model (every weight if it has no backbone) must be there
+    (:func:`~mmvididi.utils.checkpoint_fit.check_checkpoint_fits`)."""
     loaded = _load_checkpoint(checkpoint, map_location='cpu')
-    state = loaded.get('state_dict', loaded) if isinstance(loaded, dict) \
-        else None
-    if not isinstance(state, dict):
-        raise ValueError(f'{checkpoint} holds no state dict.')
-    state = {k[len('module.'):] if k.startswith('module.') else k: v
-             for k, v in state.items()}
-    own = model.state_dict()
-    prefix = 'backbone.' if any(k.startswith('backbone.') for k in own) else ''
-    needed = [k for k in own if k.startswith(prefix)
-              and not k.endswith('num_batches_tracked')]
-    missing = [k for k in needed if k not in state]
-    mismatched = [f'{k} {tuple(state[k].shape)} (the model has '
-                  f'{tuple(own[k].shape)})' for k in needed
-                  if k in state and state[k].shape != own[k].shape]
-    if missing or mismatched:
-        part = 'backbone' if prefix else 'model'
-        problems = (f'{len(missing)} of the {len(needed)} {part} weights are '
-                    f'missing, e.g. {missing[:3]}' if missing
-                    else f'{len(mismatched)} weights have other shapes, e.g. '
-                    f'{mismatched[:3]}')
-        hint = ''
-        if missing and prefix and all(f'{prefix}{k}' in own for k in state):
-            hint = (' Its keys lack the "backbone." prefix: it is a converted '
-                    'MMAction2 backbone; give the ViDiDi checkpoint, or '
-                    'convert with --prefix backbone.')
-        elif mismatched:
-            hint = (' Was it trained with another config? Give that config, '
-                    'or change the model with cfg_options.')
-        raise ValueError(f'checkpoint {checkpoint} does not fit the model: '
-                         f'{problems}.{hint}')
+    state = checkpoint_state(loaded, checkpoint)
+    check_checkpoint_fits(model, state, checkpoint)
     load_state_dict(model, state, strict=False, logger='current')
 
 
