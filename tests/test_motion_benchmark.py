@@ -400,9 +400,10 @@ def test_visualize_derivatives_tool(motion_root, tmp_path):
 
 def test_checkpoint_curve_tests_each_epoch_once(motion_root, tmp_path):
     """Every epoch_N.pth of a run and, with --epoch-zero, the encoder as
-    built (once for the runs of one config): a checkpoint of the as-built
-    weights retrieves exactly as they do; a second call tests nothing again
-    and redraws the figure."""
+    built under the run's seed (once for the runs of one config and seed): a
+    checkpoint of the as-built weights retrieves exactly as they do, a run of
+    seed 1 gets seed 1's encoder; a second call tests nothing again and
+    redraws the figure."""
     import torch
     from mmengine.runner import Runner
     helpers = load_tool('tools/benchmark/motion_benchmark.py')
@@ -413,22 +414,34 @@ def test_checkpoint_curve_tests_each_epoch_once(motion_root, tmp_path):
     torch.save({'state_dict': Runner.from_cfg(cfg).model.state_dict()},
                run_dir / 'epoch_3.pth')
     (run_dir / 'epoch_3.log').write_text('')  # not a checkpoint
+    # a run of seed 1 (the Runner saves its config, seed included, in its
+    # folder); what its encoder as built retrieves, tested directly
+    seeded = helpers.benchmark_config(config, motion_root, tmp_path / 'seeded',
+                                      seed=1)
+    seed_1 = helpers.retrieval_groups(Runner.from_cfg(seeded).test())
+    curve = load_tool('tools/benchmark/checkpoint_curve.py')
+    assert curve.run_seed(tmp_path / 'seeded') == 1
+    assert curve.run_seed(run_dir) == 0  # no saved config
     out = tmp_path / 'curve.png'
     command = [sys.executable, 'tools/benchmark/checkpoint_curve.py',
                str(motion_root), str(out), '--epoch-zero',
                '--run', f'ViDiDi={config}:{run_dir}',
-               # a run of the same config without checkpoints: its epoch 0 is
-               # the first run's
-               '--run', f'twin={config}:{tmp_path / "build"}']
+               # a run of the same config and seed without checkpoints: its
+               # epoch 0 is the first run's
+               '--run', f'twin={config}:{tmp_path / "build"}',
+               '--run', f'seeded={config}:{tmp_path / "seeded"}']
     first = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     assert first.returncode == 0, first.stderr[-3000:]
     records = [json.loads(line) for line in
                (tmp_path / 'curve.jsonl').read_text().splitlines()]
-    assert [(r['label'], r['epoch']) for r in records] == \
-        [('ViDiDi', 0), ('ViDiDi', 3), ('twin', 0)]
+    assert [(r['label'], r['epoch'], r['seed']) for r in records] == \
+        [('ViDiDi', 0, 0), ('ViDiDi', 3, 0), ('twin', 0, 0), ('seeded', 0, 1)]
     keys = ('r1_o0', 'r1_o1', 'r5_o0', 'r5_o1')
     assert [records[0][k] for k in keys] == [records[1][k] for k in keys]
     assert [records[0][k] for k in keys] == [records[2][k] for k in keys]
+    assert [records[3][k] for k in keys] == [
+        seed_1[f'order{o}'][f'R@{k}'] for o, k in ((0, 1), (1, 1), (0, 5),
+                                                   (1, 5))]
     assert records[0]['command'] is None
     assert shlex.split(records[1]['command'])[2:4] == \
         [config, str(run_dir / 'epoch_3.pth')]
@@ -436,7 +449,7 @@ def test_checkpoint_curve_tests_each_epoch_once(motion_root, tmp_path):
     out.unlink()
     again = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     assert again.returncode == 0, again.stderr[-3000:]
-    assert len((tmp_path / 'curve.jsonl').read_text().splitlines()) == 3
+    assert len((tmp_path / 'curve.jsonl').read_text().splitlines()) == 4
     assert out.read_bytes()[:4] == b'\x89PNG'
 
 

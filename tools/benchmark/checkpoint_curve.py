@@ -9,8 +9,10 @@ through the Runner and draw R@1 against the epoch.
 Each checkpoint is tested as the run's last one is (``benchmark_config`` on
 DATA_ROOT: its test videos as queries among its train videos, the config's
 ``VideoRetrievalMetric`` over orders 0 and 1). ``--epoch-zero`` adds each
-config's encoder as built under seed 0 (the runs' own initialisation when
-they were trained with seed 0; tested once for the runs of one config).
+run's encoder as built: its config under the seed the run was trained with
+(``randomness.seed`` of the config the Runner saved in the run's folder; 0 if
+none is there), the run's own initialisation; tested once for the runs of one
+config and seed.
 Results are appended to ``--log`` (default: OUT with ``.jsonl``) one line a
 checkpoint, with the ``tools/test.py`` command that gives the same numbers;
 a checkpoint already there is not tested again, so the command resumes where
@@ -25,6 +27,7 @@ import time
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
+from mmengine.config import Config
 from mmengine.runner import Runner
 
 # the Runner helpers beside this file
@@ -53,11 +56,23 @@ def epoch_checkpoints(work_dir: Path) -> List[Tuple[int, Path]]:
     return sorted(found)
 
 
+def run_seed(work_dir: Path) -> int:
+    """The seed a run was trained with: ``randomness.seed`` of the config the
+    Runner saved in ``work_dir`` (0 where none is there)."""
+    for dumped in sorted(Path(work_dir).glob('*.py')):
+        seed = (Config.fromfile(str(dumped)).get('randomness') or {}).get(
+            'seed')
+        if seed is not None:
+            return int(seed)
+    return 0
+
+
 def test_checkpoint(config: str, checkpoint: Optional[Path], data_root: Path,
-                    work_dir: Path) -> Dict[str, Dict[str, float]]:
-    """``runner.test()`` of ``checkpoint`` (``None``: the encoder as built,
-    seed 0), by feature group (``{'order0': {'R@1': ...}, ...}``)."""
-    cfg = benchmark_config(config, data_root, work_dir, seed=0)
+                    work_dir: Path,
+                    seed: int = 0) -> Dict[str, Dict[str, float]]:
+    """``runner.test()`` of ``checkpoint`` (``None``: the encoder as built
+    under ``seed``), by feature group (``{'order0': {'R@1': ...}, ...}``)."""
+    cfg = benchmark_config(config, data_root, work_dir, seed=seed)
     cfg.load_from = None if checkpoint is None else str(checkpoint)
     return retrieval_groups(Runner.from_cfg(cfg).test())
 
@@ -94,22 +109,25 @@ def main(argv=None) -> None:
                if line.strip()] if log.exists() else []
     done = {(r['label'], r['epoch']) for r in records}
     scratch = log.parent / (log.stem + '_tests')
-    # the encoder as built is the same for every run of a config
-    built = {r['config']: r for r in records if r['checkpoint'] is None}
+    # the encoder as built is the same for every run of a config and seed
+    # (lines written before the seed was recorded were built under seed 0)
+    built = {(r['config'], r.get('seed', 0)): r for r in records
+             if r['checkpoint'] is None}
     for label, config, work_dir in args.run:
         todo = epoch_checkpoints(work_dir)
+        seed = run_seed(work_dir)
         if args.epoch_zero:
             todo.insert(0, (0, None))
         for epoch, checkpoint in todo:
             if (label, epoch) in done:
                 continue
-            if checkpoint is None and config in built:
-                record = dict(built[config], label=label)
+            if checkpoint is None and (config, seed) in built:
+                record = dict(built[config, seed], label=label)
             else:
                 record = measure(label, epoch, config, checkpoint,
-                                 args.data_root, scratch)
+                                 args.data_root, scratch, seed)
             if checkpoint is None:
-                built[config] = record
+                built[config, seed] = record
             print(json.dumps(record), flush=True)
             records.append(record)
             log.parent.mkdir(parents=True, exist_ok=True)
@@ -121,12 +139,13 @@ def main(argv=None) -> None:
 
 
 def measure(label: str, epoch: int, config: str, checkpoint: Optional[Path],
-            data_root: Path, scratch: Path) -> dict:
-    """One checkpoint's line: its recalls and the command that gives them."""
+            data_root: Path, scratch: Path, seed: int = 0) -> dict:
+    """One checkpoint's line: its recalls and the command that gives them;
+    ``seed``: the run's, which builds the encoder of epoch 0."""
     start = time.time()
-    groups = test_checkpoint(config, checkpoint, data_root, scratch)
+    groups = test_checkpoint(config, checkpoint, data_root, scratch, seed)
     return dict(
-        label=label, epoch=epoch, config=config,
+        label=label, epoch=epoch, config=config, seed=seed,
         checkpoint=None if checkpoint is None else str(checkpoint),
         r1_o0=groups['order0']['R@1'], r1_o1=groups['order1']['R@1'],
         r5_o0=groups['order0']['R@5'], r5_o1=groups['order1']['R@5'],
