@@ -26,5 +26,5 @@ class CheckpointFitHook(Hook):
         model = runner.model.module if is_model_wrapper(runner.model) \
             else runner.model
         name = runner.cfg.get('load_from') or \
-            f'(the newest in {runner.work_dir}, resumed)'
+            f'(the one loaded into the run in {runner.work_dir})'
         check_checkpoint_fits(model, checkpoint_state(checkpoint, name), name)
