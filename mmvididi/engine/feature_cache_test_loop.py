@@ -8,11 +8,11 @@ import torch
 from mmaction.registry import LOOPS
 from mmengine.dist import get_rank, get_world_size
 from mmengine.logging import print_log
-from mmengine.model import is_model_wrapper
 from mmengine.runner import TestLoop
 
 from mmvididi.utils.prediction_fields import (FEATURE_FIELD,
                                               FEATURE_ORDERS_FIELD)
+from mmvididi.utils.runtime import unwrap_model
 
 #: the prediction fields saved by default: what the retrieval metric reads
 KEPT_FIELDS = (FEATURE_FIELD, FEATURE_ORDERS_FIELD, 'gt_label',
@@ -41,8 +41,7 @@ class FeatureCacheTestLoop(TestLoop):
         self.keep = tuple(keep)
 
     def cache_path(self) -> Path:
-        model = self.runner.model
-        model = model.module if is_model_wrapper(model) else model
+        model = unwrap_model(self.runner.model)
         digest = hashlib.sha256()
         for name, tensor in model.state_dict().items():
             digest.update(name.encode())

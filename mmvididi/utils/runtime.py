@@ -2,6 +2,13 @@
 import torch
 import torch.distributed as dist
 from mmengine.config import Config
+from mmengine.model import is_model_wrapper
+
+
+def unwrap_model(model: torch.nn.Module) -> torch.nn.Module:
+    """The model inside a DDP (or other) model wrapper; the model itself if
+    it is not wrapped."""
+    return model.module if is_model_wrapper(model) else model
 
 
 def adapt_to_device(cfg: Config) -> Config:

@@ -2,10 +2,10 @@
 the run, before it trains or tests a randomly initialised encoder."""
 from mmaction.registry import HOOKS
 from mmengine.hooks import Hook
-from mmengine.model import is_model_wrapper
 
 from mmvididi.utils.checkpoint_fit import (check_checkpoint_fits,
                                            checkpoint_state)
+from mmvididi.utils.runtime import unwrap_model
 
 
 @HOOKS.register_module()
@@ -23,8 +23,7 @@ class CheckpointFitHook(Hook):
     priority = 'VERY_HIGH'
 
     def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
-        model = runner.model.module if is_model_wrapper(runner.model) \
-            else runner.model
         name = runner.cfg.get('load_from') or \
             f'(the one loaded into the run in {runner.work_dir})'
-        check_checkpoint_fits(model, checkpoint_state(checkpoint, name), name)
+        check_checkpoint_fits(unwrap_model(runner.model),
+                              checkpoint_state(checkpoint, name), name)

@@ -3,7 +3,8 @@ import math
 
 from mmaction.registry import HOOKS
 from mmengine.hooks import Hook
-from mmengine.model import is_model_wrapper
+
+from mmvididi.utils.runtime import unwrap_model
 
 
 def cosine_momentum(base: float, iteration: int, max_iters: int) -> float:
@@ -21,9 +22,7 @@ class TargetMomentumHook(Hook):
     priority = 'NORMAL'
 
     def before_train_iter(self, runner, batch_idx: int, data_batch=None) -> None:
-        model = runner.model.module if is_model_wrapper(runner.model) \
-            else runner.model
-        framework = model.framework
+        framework = unwrap_model(runner.model).framework
         framework.momentum = cosine_momentum(framework.base_momentum,
                                              runner.iter, runner.max_iters)
         runner.message_hub.update_scalar('train/target_momentum',

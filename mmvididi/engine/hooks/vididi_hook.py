@@ -3,12 +3,12 @@ from typing import Optional
 
 from mmaction.registry import HOOKS
 from mmengine.hooks import Hook
-from mmengine.model import is_model_wrapper
 
 from mmvididi.engine.hooks.target_momentum_hook import TargetMomentumHook
 from mmvididi.pairs import SCHEDULE_MODES, BalancedPairSchedule, PairError
 from mmvididi.utils.config_checks import (check_seeded_loader,
                                           check_vididi_config)
+from mmvididi.utils.runtime import unwrap_model
 
 #: checkpoint ``meta`` key of the schedule's state
 CHECKPOINT_KEY = 'order_pair_schedule'
@@ -19,11 +19,6 @@ CONFIG_KEY = 'pair_schedule'
 #: when one pair is active (modes ``alternate``, ``epoch``, ``random``)
 ORDER_A_SCALAR = 'train/order_a'
 ORDER_B_SCALAR = 'train/order_b'
-
-
-def unwrap_model(model):
-    """The model inside a DDP (or other) model wrapper."""
-    return model.module if is_model_wrapper(model) else model
 
 
 @HOOKS.register_module(name=['ViDiDiHook', 'OrderPairScheduleHook'])
