@@ -13,10 +13,9 @@ from pathlib import Path
 from typing import Dict, Sequence, Tuple
 
 import numpy as np
-import torch
 
-import mmvididi  # noqa: F401  (safe loading of mmengine checkpoints)
 from mmvididi.engine.hooks.vididi_hook import ORDER_A_SCALAR, ORDER_B_SCALAR
+from mmvididi.utils.checkpoint_loading import load_weights_only
 
 #: mmengine's scalar of the training loss, one value a step
 LOSS_SCALAR = 'train/loss'
@@ -26,7 +25,7 @@ Pair = Tuple[int, int]
 
 def pair_losses(checkpoint: Path, last: int) -> Dict[Pair, float]:
     """``{(a, b): mean loss}`` over the last ``last`` steps of the run."""
-    state = torch.load(checkpoint, map_location='cpu')
+    state = load_weights_only(checkpoint, map_location='cpu')
     scalars = state['message_hub']['log_scalars']
     keys = (LOSS_SCALAR, ORDER_A_SCALAR, ORDER_B_SCALAR)
     missing = [key for key in keys if key not in scalars]
