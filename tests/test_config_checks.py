@@ -9,9 +9,11 @@ from mmengine import Config
 from mmengine.registry import init_default_scope
 from mmengine.runner import Runner
 
-from mmvididi.utils import check_vididi_config
+from mmvididi.utils import check_vididi_config, exit_on_user_error
+from mmvididi.utils.cli import USER_ERROR_STATUS
 from mmvididi.utils.config_checks import (check_seeded_loader,
                                           innermost_dataset_cfg)
+from mmvididi.utils.config_loading import ConfigNotFoundError
 from tests.tiny_configs import ROOT, tiny_config
 
 CONFIG = ROOT / 'configs/vididi_simclr_r3d_ucf101.py'
@@ -91,12 +93,43 @@ def test_a_sampler_without_its_wrapper_is_refused(change):
 @pytest.mark.parametrize('tool', ['train.py', 'test.py'])
 def test_a_missing_config_is_one_line_naming_it(tool, tmp_path):
     missing = tmp_path / 'no_such_config.py'
-    args = [str(missing)] + (['model.pth'] if tool == 'test.py' else [])
+    (tmp_path / 'model.pth').touch()  # tools/test.py checks that it exists
+    args = [str(missing)] + ([str(tmp_path / 'model.pth')]
+                             if tool == 'test.py' else [])
     result = subprocess.run([sys.executable, f'tools/{tool}', *args], cwd=ROOT,
                             capture_output=True, text=True)
     assert result.returncode == 2
     assert result.stderr == f'error: config file {missing} does not exist; ' \
         'give the path of a config, e.g. configs/vididi_simclr_r3d_ucf101.py.\n'
+
+
+@pytest.mark.parametrize('args, message', [
+    (['CONFIG', 'nowhere.pth'], 'checkpoint nowhere.pth does not exist; give '
+     'the path of a .pth file or its URL.'),
+    (['CONFIG', 'CONFIG', '--dump', 'out.json'],
+     '--dump out.json: give a .pkl file.'),
+])
+def test_tools_test_checks_its_arguments_first(args, message):
+    """A missing checkpoint, or a --dump that is not a .pkl, is argparse's
+    one-line error before any model is built."""
+    config = 'configs/retrieval/vididi_r3d_ucf101_split1.py'
+    args = [config if arg == 'CONFIG' else arg for arg in args]
+    result = subprocess.run([sys.executable, 'tools/test.py', *args], cwd=ROOT,
+                            capture_output=True, text=True)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines()[-1].endswith(
+        f'error: {message}'), result.stderr
+
+
+def test_other_errors_keep_their_traceback():
+    """exit_on_user_error only turns the user's mistakes into one line."""
+    with pytest.raises(SystemExit) as stopped:
+        with exit_on_user_error():
+            raise ConfigNotFoundError('config file x.py does not exist')
+    assert stopped.value.code == USER_ERROR_STATUS
+    with pytest.raises(KeyError):
+        with exit_on_user_error():
+            raise KeyError('a bug')
 
 
 @pytest.mark.parametrize('framework, change, match', [

@@ -26,7 +26,7 @@ from mmengine.config import DictAction
 
 import mmvididi  # noqa: F401  (compat fixes and registration)
 from mmvididi.apis import VideoLoadError, extract_video_features, init_model
-from mmvididi.utils import load_config_or_exit
+from mmvididi.utils import exit_on_user_error, load_config
 
 VIDEO_SUFFIXES = ('.avi', '.mp4', '.mkv', '.webm', '.mov', '.m4v', '.mpg',
                   '.mpeg', '.flv', '.wmv')
@@ -90,7 +90,8 @@ def main() -> None:
     if args.out.suffix not in ('.npz', '.pt'):
         parser.error(f'--out {args.out}: give a .npz or .pt file')
 
-    cfg = load_config_or_exit(args.config)
+    with exit_on_user_error():
+        cfg = load_config(args.config)
     names, paths = list_videos(args.videos, args.video_root)
     try:
         model = init_model(cfg, args.checkpoint, device=args.device,

@@ -13,7 +13,7 @@ from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 import mmvididi  # noqa: F401  (compat fixes before any config is built)
-from mmvididi.utils import adapt_to_device, load_config_or_exit
+from mmvididi.utils import adapt_to_device, exit_on_user_error, load_config
 
 
 def parse_args() -> argparse.Namespace:
@@ -31,6 +31,11 @@ def parse_args() -> argparse.Namespace:
                         choices=['none', 'pytorch', 'slurm', 'mpi'])
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
     args = parser.parse_args()
+    if '://' not in args.checkpoint and not osp.isfile(args.checkpoint):
+        parser.error(f'checkpoint {args.checkpoint} does not exist; give the '
+                     'path of a .pth file or its URL.')
+    if args.dump is not None and not args.dump.endswith(('.pkl', '.pickle')):
+        parser.error(f'--dump {args.dump}: give a .pkl file.')
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
     return args
 
@@ -45,8 +50,6 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
                                 osp.splitext(osp.basename(args.config))[0])
     cfg.load_from = args.checkpoint
     if args.dump is not None:
-        if not args.dump.endswith(('.pkl', '.pickle')):
-            raise ValueError(f'--dump {args.dump}: give a .pkl file.')
         evaluators = cfg.test_evaluator if isinstance(
             cfg.test_evaluator, list) else [cfg.test_evaluator]
         cfg.test_evaluator = evaluators + [
@@ -58,8 +61,11 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
 
 def main() -> None:
     args = parse_args()
-    cfg = merge_args(load_config_or_exit(args.config), args)
-    Runner.from_cfg(cfg).test()
+    # a missing config, or a checkpoint that does not fit the model, ends
+    # with one line that names the file and the fix
+    with exit_on_user_error():
+        cfg = merge_args(load_config(args.config), args)
+        Runner.from_cfg(cfg).test()
 
 
 if __name__ == '__main__':

@@ -13,7 +13,7 @@ from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 import mmvididi  # noqa: F401  (compat fixes before any config is built)
-from mmvididi.utils import adapt_to_device, load_config_or_exit
+from mmvididi.utils import adapt_to_device, exit_on_user_error, load_config
 
 #: --amp: the mixed-precision wrapper of each wrapper type it accepts
 AMP_WRAPPERS = {
@@ -92,9 +92,12 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
 
 def main() -> None:
     args = parse_args()
-    cfg = merge_args(load_config_or_exit(args.config), args)
-    # ViDiDiHook (default_hooks.pair_schedule) checks the config before the run
-    Runner.from_cfg(adapt_to_device(cfg)).train()
+    # a missing config, or a --resume / load_from checkpoint that does not fit
+    # the model, ends with one line that names the file and the fix
+    with exit_on_user_error():
+        cfg = merge_args(load_config(args.config), args)
+        # ViDiDiHook (default_hooks.pair_schedule) checks the config first
+        Runner.from_cfg(adapt_to_device(cfg)).train()
 
 
 if __name__ == '__main__':

@@ -1,7 +1,8 @@
+from mmvididi.utils.cli import exit_on_user_error
 from mmvididi.utils.config_checks import check_vididi_config
-from mmvididi.utils.config_loading import load_config, load_config_or_exit
+from mmvididi.utils.config_loading import load_config
 from mmvididi.utils.runtime import adapt_to_device
 from mmvididi.utils.video_io import write_video
 
-__all__ = ['adapt_to_device', 'check_vididi_config', 'load_config',
-           'load_config_or_exit', 'write_video']
+__all__ = ['adapt_to_device', 'check_vididi_config', 'exit_on_user_error',
+           'load_config', 'write_video']

@@ -5,13 +5,21 @@ weights of another shape, are logged and skipped. For a head, a neck or BYOL's
 target network that is what one wants; for the backbone it means testing a
 randomly initialised encoder under the checkpoint's name (a checkpoint of
 another width, a converted backbone without its ``backbone.`` prefix). This
-check makes that an error that names the checkpoint and the fix; the Runner
-runs it through ``CheckpointFitHook``, :func:`mmvididi.apis.init_model`
-directly.
+check makes that a :class:`CheckpointMismatchError` that names the checkpoint
+and the fix; the Runner runs it through ``CheckpointFitHook``,
+:func:`mmvididi.apis.init_model` directly, and the command-line tools print
+it as one line (:mod:`mmvididi.utils.cli`).
 """
 from typing import Dict, Mapping
 
 import torch
+
+
+class CheckpointMismatchError(ValueError):
+    """A checkpoint does not fit the model: no state dict, or backbone weights
+    missing or of another shape. The message names the checkpoint and the
+    fix."""
+
 
 #: The prefix of a model's backbone weights in its state dict.
 BACKBONE_PREFIX = 'backbone.'
@@ -25,7 +33,10 @@ def checkpoint_state(loaded, checkpoint: str) -> Dict[str, torch.Tensor]:
     state = loaded.get('state_dict', loaded) if isinstance(loaded, dict) \
         else None
     if not isinstance(state, dict):
-        raise ValueError(f'{checkpoint} holds no state dict.')
+        raise CheckpointMismatchError(
+            f'checkpoint {checkpoint} holds no state dict: give a checkpoint '
+            'that tools/train.py wrote (or a state dict saved with '
+            'torch.save).')
     return {k[len(WRAPPER_PREFIX):] if k.startswith(WRAPPER_PREFIX) else k: v
             for k, v in state.items()}
 
@@ -33,9 +44,9 @@ def checkpoint_state(loaded, checkpoint: str) -> Dict[str, torch.Tensor]:
 def check_checkpoint_fits(model: torch.nn.Module,
                           state: Mapping[str, torch.Tensor],
                           checkpoint: str) -> None:
-    """Raise ``ValueError`` unless ``state`` holds every ``backbone.*`` weight
-    of ``model`` (every weight if it has no backbone) with the model's shape;
-    other keys may be missing or extra."""
+    """Raise :class:`CheckpointMismatchError` unless ``state`` holds every
+    ``backbone.*`` weight of ``model`` (every weight if it has no backbone)
+    with the model's shape; other keys may be missing or extra."""
     own = model.state_dict()
     prefix = BACKBONE_PREFIX if any(
         k.startswith(BACKBONE_PREFIX) for k in own) else ''
@@ -60,5 +71,5 @@ def check_checkpoint_fits(model: torch.nn.Module,
     elif mismatched:
         hint = (' Was it trained with another config? Give that config, '
                 'or change the model with cfg_options.')
-    raise ValueError(f'checkpoint {checkpoint} does not fit the model: '
-                     f'{problems}.{hint}')
+    raise CheckpointMismatchError(
+        f'checkpoint {checkpoint} does not fit the model: {problems}.{hint}')

@@ -1,7 +1,7 @@
-"""Loading a config file for the command-line tools: a missing path is one
-line that names it, not a traceback."""
+"""Loading a config file for the command-line tools: a missing path is an
+error that names it (one line, not a traceback, under
+:func:`mmvididi.utils.cli.exit_on_user_error`)."""
 import os.path as osp
-import sys
 
 from mmengine.config import Config
 
@@ -19,14 +19,3 @@ def load_config(path: str) -> Config:
             f'config file {path} does not exist{hint}; give the path of a '
             'config, e.g. configs/vididi_simclr_r3d_ucf101.py.')
     return Config.fromfile(path)
-
-
-def load_config_or_exit(path: str) -> Config:
-    """:func:`load_config` for a tool's ``main()``: a missing file ends the
-    process with ``error: config file <path> does not exist; ...`` on stderr
-    and exit status 2 (argparse's status for bad arguments)."""
-    try:
-        return load_config(path)
-    except ConfigNotFoundError as error:
-        print(f'error: {error}', file=sys.stderr)
-        sys.exit(2)
