@@ -462,6 +462,27 @@ def test_checkpoint_curve_run_argument():
         curve.parse_run('c.py:w/d')
 
 
+def test_feature_spread_against_a_loop_over_pairs():
+    """The collapse check: per block, the mean cosine of two different rows
+    and the mean std of the normalised columns, against an explicit loop; a
+    collapsed block (every row the same direction) gives 1 and 0, orthogonal
+    one-hot rows 0 and 0.5."""
+    tool = load_tool('tools/benchmark/feature_spread.py')
+    torch.manual_seed(0)
+    collapsed = torch.rand(4, 1) * torch.rand(1, 4)  # one direction, scaled
+    features = torch.cat([collapsed, torch.eye(4), torch.rand(4, 4)], dim=1)
+    spread = tool.feature_spread(features, blocks=3)
+    assert spread[0] == pytest.approx((1.0, 0.0), abs=1e-6)
+    assert spread[1] == pytest.approx((0.0, 0.5), abs=1e-6)
+    block = torch.nn.functional.normalize(features[:, 8:], dim=1)
+    cosines = [float(block[i] @ block[j]) for i in range(4) for j in range(4)
+               if i != j]
+    assert spread[2] == pytest.approx(
+        (sum(cosines) / len(cosines), float(block.std(dim=0).mean())))
+    with pytest.raises(ValueError, match='2 or more videos, got 1'):
+        tool.feature_spread(features[:1], blocks=3)
+
+
 def test_pair_losses_from_a_checkpoints_message_hub(tmp_path):
     """The mean loss of each pair over the last steps, read back from a saved
     message hub, against the mean computed by hand; the table has one column a
