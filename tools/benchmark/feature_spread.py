@@ -56,6 +56,7 @@ def read_list(videos: Path, root: Path, limit: int) -> List[Path]:
 
 def rows(config: str, checkpoints: Sequence[str], videos: List[Path],
          seed: int) -> List[str]:
+    """The markdown table: a row per checkpoint and order."""
     out = ['| checkpoint | order | mean cosine | mean std |',
            '| --- | --- | --- | --- |']
     for checkpoint in checkpoints:
