@@ -110,8 +110,9 @@ def test_a_missing_config_is_one_line_naming_it(tool, tmp_path):
      '--dump out.json: give a .pkl file.'),
 ])
 def test_tools_test_checks_its_arguments_first(args, message):
-    """A missing checkpoint, or a --dump that is not a .pkl, is argparse's
-    one-line error before any model is built."""
+    """A missing checkpoint (CheckpointNotFoundError), or a --dump that is not
+    a .pkl (argparse), ends with one line, exit status 2, before any model is
+    built."""
     config = 'configs/retrieval/vididi_r3d_ucf101_split1.py'
     args = [config if arg == 'CONFIG' else arg for arg in args]
     result = subprocess.run([sys.executable, 'tools/test.py', *args], cwd=ROOT,
@@ -119,6 +120,24 @@ def test_tools_test_checks_its_arguments_first(args, message):
     assert result.returncode == 2
     assert result.stderr.strip().splitlines()[-1].endswith(
         f'error: {message}'), result.stderr
+
+
+def test_tools_train_names_a_missing_load_from(video_dir, tmp_path):
+    """tools/train.py with a load_from that is not there: the local checkpoint
+    loader's CheckpointNotFoundError, one line, exit status 2."""
+    cfg = tiny_config('vididi_simclr_r3d_ucf101.py', video_dir,
+                      tmp_path / 'work')
+    cfg.dump(tmp_path / 'simclr.py')
+    missing = tmp_path / 'nowhere.pth'
+    result = subprocess.run(
+        [sys.executable, 'tools/train.py', str(tmp_path / 'simclr.py'),
+         '--cfg-options', f'load_from={missing}'],
+        cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == USER_ERROR_STATUS, result.stderr[-3000:]
+    assert 'Traceback' not in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        f'error: checkpoint {missing} does not exist; give the path of a .pth '
+        'file or its URL.')
 
 
 def test_other_errors_keep_their_traceback():

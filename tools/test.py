@@ -14,6 +14,7 @@ from mmengine.runner import Runner
 
 import mmvididi  # noqa: F401  (compat fixes before any config is built)
 from mmvididi.utils import adapt_to_device, exit_on_user_error, load_config
+from mmvididi.utils.checkpoint_loading import check_checkpoint_exists
 
 
 def parse_args() -> argparse.Namespace:
@@ -31,9 +32,6 @@ def parse_args() -> argparse.Namespace:
                         choices=['none', 'pytorch', 'slurm', 'mpi'])
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
     args = parser.parse_args()
-    if '://' not in args.checkpoint and not osp.isfile(args.checkpoint):
-        parser.error(f'checkpoint {args.checkpoint} does not exist; give the '
-                     'path of a .pth file or its URL.')
     if args.dump is not None and not args.dump.endswith(('.pkl', '.pickle')):
         parser.error(f'--dump {args.dump}: give a .pkl file.')
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
@@ -61,9 +59,10 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
 
 def main() -> None:
     args = parse_args()
-    # a missing config, or a checkpoint that does not fit the model, ends
-    # with one line that names the file and the fix
+    # a missing config or checkpoint, or a checkpoint that does not fit the
+    # model, ends with one line that names the file and the fix
     with exit_on_user_error():
+        check_checkpoint_exists(args.checkpoint)  # before anything is built
         cfg = merge_args(load_config(args.config), args)
         Runner.from_cfg(cfg).test()
 

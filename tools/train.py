@@ -92,8 +92,9 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
 
 def main() -> None:
     args = parse_args()
-    # a missing config, or a --resume / load_from checkpoint that does not fit
-    # the model, ends with one line that names the file and the fix
+    # a missing config or load_from checkpoint, or a --resume / load_from
+    # checkpoint that does not fit the model, ends with one line that names
+    # the file and the fix
     with exit_on_user_error():
         cfg = merge_args(load_config(args.config), args)
         # ViDiDiHook (default_hooks.pair_schedule) checks the config first

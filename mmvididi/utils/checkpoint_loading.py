@@ -27,6 +27,20 @@ from mmengine.runner.checkpoint import CheckpointLoader
 HASH_IN_NAME = re.compile(r'-([0-9a-f]{8,64})\.[a-z]+$')
 
 
+class CheckpointNotFoundError(FileNotFoundError):
+    """A checkpoint path that is neither a file nor a URL."""
+
+
+def check_checkpoint_exists(checkpoint: str) -> None:
+    """Raise :class:`CheckpointNotFoundError`, naming ``checkpoint``, unless
+    it is a URL (``scheme://...``) or an existing file; a tool can call it
+    before it builds anything, the local loader calls it before loading."""
+    if '://' not in checkpoint and not os.path.isfile(checkpoint):
+        raise CheckpointNotFoundError(
+            f'checkpoint {checkpoint} does not exist; give the path of a .pth '
+            'file or its URL.')
+
+
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, 'rb') as f:
@@ -50,8 +64,7 @@ def load_weights_only(path, map_location=None, source: Optional[str] = None):
 @CheckpointLoader.register_scheme(prefixes='', force=True)
 def load_from_local(filename, map_location=None):
     """A local checkpoint, weights only."""
-    if not os.path.isfile(filename):
-        raise FileNotFoundError(f'checkpoint {filename} does not exist.')
+    check_checkpoint_exists(filename)
     return load_weights_only(filename, map_location)
 
 

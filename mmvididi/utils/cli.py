@@ -10,11 +10,13 @@ from contextlib import contextmanager
 from typing import Iterator
 
 from mmvididi.utils.checkpoint_fit import CheckpointMismatchError
+from mmvididi.utils.checkpoint_loading import CheckpointNotFoundError
 from mmvididi.utils.config_loading import ConfigNotFoundError
 
 #: Mistakes in what the user gave a tool, each with a message that names the
 #: file and the fix.
-USER_ERRORS = (ConfigNotFoundError, CheckpointMismatchError)
+USER_ERRORS = (ConfigNotFoundError, CheckpointNotFoundError,
+               CheckpointMismatchError)
 #: The exit status of a tool stopped by one of them.
 USER_ERROR_STATUS = 2
 
