@@ -483,6 +483,21 @@ def test_feature_spread_against_a_loop_over_pairs():
         tool.feature_spread(features[:1], blocks=3)
 
 
+def test_feature_spread_names_an_empty_list_in_one_line(tmp_path):
+    """The tool reads its list with the reader the other tools share, and an
+    empty list ends it before any model is built: one line, exit 2."""
+    listed = tmp_path / 'test_videos.txt'
+    listed.write_text('# no videos yet\n')
+    run = subprocess.run(
+        [sys.executable, 'tools/benchmark/feature_spread.py',
+         'configs/synthetic_motion/vididi_simclr_r3d_tiny.py', 'random',
+         '--videos', str(listed)], cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode == 2, run.stderr
+    assert run.stderr.strip() == (f'error: {listed} lists no videos: give one '
+                                  'path a line, optionally followed by an '
+                                  'integer label')
+
+
 def test_pair_losses_from_a_checkpoints_message_hub(tmp_path):
     """The mean loss of each pair over the last steps, read back from a saved
     message hub, against the mean computed by hand; the table has one column a

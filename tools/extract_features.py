@@ -16,9 +16,8 @@ pipeline (``mmvididi.apis.extract_video_features``): with
 dict with the same keys (a tensor and a list).
 """
 import argparse
-import sys
 from pathlib import Path
-from typing import List, Optional, Tuple
+from typing import List
 
 import numpy as np
 import torch
@@ -26,36 +25,7 @@ from mmengine.config import DictAction
 
 import mmvididi  # noqa: F401  (compat fixes and registration)
 from mmvididi.apis import VideoLoadError, extract_video_features, init_model
-from mmvididi.utils import exit_on_user_error, load_config
-
-VIDEO_SUFFIXES = ('.avi', '.mp4', '.mkv', '.webm', '.mov', '.m4v', '.mpg',
-                  '.mpeg', '.flv', '.wmv')
-
-
-def list_videos(source: Path,
-                video_root: Optional[Path] = None) -> Tuple[List[str], List[str]]:
-    """(names as listed, paths to read) of the videos of a folder or a list."""
-    if source.is_dir():
-        paths = sorted(p for p in source.rglob('*')
-                       if p.suffix.lower() in VIDEO_SUFFIXES and p.is_file())
-        if not paths:
-            sys.exit(f'error: no video files ({", ".join(VIDEO_SUFFIXES)}) '
-                     f'under {source}')
-        return [str(p.relative_to(source)) for p in paths], [str(p) for p in paths]
-    if not source.is_file():
-        sys.exit(f'error: {source} is neither a folder of videos nor a list of '
-                 'them')
-    names = []
-    for line in source.read_text().splitlines():
-        line = line.strip()
-        if not line or line.startswith('#'):
-            continue
-        path, _, last = line.rpartition(' ')
-        names.append(path if path and last.lstrip('-').isdigit() else line)
-    if not names:
-        sys.exit(f'error: {source} lists no videos')
-    root = video_root or Path('.')
-    return names, [str(root / name) for name in names]
+from mmvididi.utils import exit_on_user_error, list_videos, load_config
 
 
 def save(out: Path, features: torch.Tensor, names: List[str]) -> None:
@@ -90,17 +60,15 @@ def main() -> None:
     if args.out.suffix not in ('.npz', '.pt'):
         parser.error(f'--out {args.out}: give a .npz or .pt file')
 
-    with exit_on_user_error():
+    # one line that names the file, exit status 2
+    with exit_on_user_error(FileNotFoundError, ValueError, VideoLoadError):
         cfg = load_config(args.config)
-    names, paths = list_videos(args.videos, args.video_root)
-    try:
+        names, paths = list_videos(args.videos, args.video_root)
         model = init_model(cfg, args.checkpoint, device=args.device,
                            cfg_options=args.cfg_options)
         features = extract_video_features(
             model, paths, batch_size=args.batch_size,
             num_workers=args.num_workers)
-    except (FileNotFoundError, ValueError, VideoLoadError) as error:
-        sys.exit(f'error: {error}')  # one line that names the file
     save(args.out, features, names)
     print(f'wrote {args.out}: {len(names)} videos x {features.shape[1]} '
           f'features ({args.config}, {args.checkpoint})')

@@ -25,6 +25,7 @@ import torch.nn.functional as F
 from mmengine.runner import set_random_seed
 
 from mmvididi.apis import extract_video_features, init_model
+from mmvididi.utils import exit_on_user_error, list_videos
 
 #: a checkpoint argument that means "the encoder as the config builds it"
 RANDOM = 'random'
@@ -46,15 +47,7 @@ def feature_spread(features: torch.Tensor,
     return spread
 
 
-def read_list(videos: Path, root: Path, limit: int) -> List[Path]:
-    """The first ``limit`` paths of a list whose lines start with a path
-    relative to ``root`` (a label may follow)."""
-    lines = [line.split()[0] for line in videos.read_text().splitlines()
-             if line.strip()]
-    return [root / line for line in lines[:limit]]
-
-
-def rows(config: str, checkpoints: Sequence[str], videos: List[Path],
+def rows(config: str, checkpoints: Sequence[str], videos: List[str],
          seed: int) -> List[str]:
     """The markdown table: a row per checkpoint and order."""
     out = ['| checkpoint | order | mean cosine | mean std |',
@@ -90,7 +83,8 @@ def main() -> None:
                         help=f'the seed of the {RANDOM!r} encoder')
     args = parser.parse_args()
     root = args.video_root or args.videos.parent / 'videos'
-    videos = read_list(args.videos, root, args.limit)
+    with exit_on_user_error():
+        videos = list_videos(args.videos, root).paths[:args.limit]
     print('\n'.join(rows(args.config, args.checkpoints, videos, args.seed)))
 
 
