@@ -107,6 +107,47 @@ def test_one_view_is_refused(one_batch, video_dir, tmp_path):
         model(**data, mode='loss')
 
 
+@pytest.mark.parametrize('framework', FRAMEWORKS)
+def test_bn_per_branch_normalises_each_order_in_its_own_batch(
+        framework, one_batch, video_dir, tmp_path):
+    """Derivatives live on another scale than frames. In one batch of both
+    branches, batch norm's statistics mix the two and the embeddings tell the
+    branches apart by scale; with ``bn_per_branch`` each branch is a batch of
+    its own, so a branch that is the other times 10 embeds as the other
+    (R3D's first convolution has no bias: its output scales by 10 too, and
+    batch norm divides that out). The loss (BYOL's target network too) sees
+    the same: a pair (x, 10 x) costs what (x, x) costs."""
+    cfg = tiny_config(f'vididi_{framework}_r3d_ucf101.py', video_dir, tmp_path)
+    init_default_scope('mmaction')
+    torch.manual_seed(0)
+    model = MODELS.build(cfg.model)
+    assert model.framework.bn_per_branch is False  # the default
+    cfg.model.framework.bn_per_branch = True  # the config option
+    assert MODELS.build(cfg.model).framework.bn_per_branch is True
+    clips = model.data_preprocessor(one_batch, True)['inputs'][0][:, 0]
+    sizes = []
+
+    def embed(x):
+        sizes.append(x.shape[0])
+        return model.embed(x)
+
+    model.train()
+    with torch.no_grad():
+        z_a, z_b = model.framework.embed_pair(embed, clips, 10 * clips)
+        assert sizes == [2 * len(clips)]
+        assert not torch.allclose(z_a, z_b, atol=1e-2)
+
+        model.framework.bn_per_branch = True
+        sizes.clear()
+        z_a, z_b = model.framework.embed_pair(embed, clips, 10 * clips)
+        assert sizes == [len(clips)] * 2
+        torch.testing.assert_close(z_a, z_b, rtol=1e-2, atol=1e-3)
+        torch.testing.assert_close(
+            model.framework.loss(model.embed, clips, 10 * clips)['loss'],
+            model.framework.loss(model.embed, clips, clips)['loss'],
+            rtol=1e-2, atol=1e-3)
+
+
 def test_byol_target_follows_the_ema_rule(one_batch, video_dir, tmp_path):
     model = build_model('byol', video_dir, tmp_path)
     byol = model.framework

@@ -1,5 +1,5 @@
 """What a ViDiDi framework is: a loss between two branches of one shared encoder."""
-from typing import Callable, Dict, Union
+from typing import Callable, Dict, Tuple, Union
 
 import torch
 from mmengine.model import BaseModule
@@ -29,7 +29,29 @@ class BaseFramework(BaseModule):
     :class:`ViDiDiRecognizer` calls :meth:`setup` once with its encoder,
     :meth:`before_step` at every training step, and :meth:`loss` once per
     active order pair.
+
+    Args:
+        bn_per_branch: embed the two branches of a pair as two batches, so
+            that the batch-norm statistics of each are those of one order,
+            instead of one batch of both (the default, as the frameworks'
+            papers embed their two views). In one batch, the statistics mix
+            frames and derivatives: the variance batch norm keeps up can then
+            be that between the two orders, and each order's embeddings are
+            free to collapse to one point (docs/method.md). Defaults to False.
     """
+
+    def __init__(self, bn_per_branch: bool = False, init_cfg=None) -> None:
+        super().__init__(init_cfg=init_cfg)
+        self.bn_per_branch = bn_per_branch
+
+    def embed_pair(self, embed: Embed, clips_a: torch.Tensor,
+                   clips_b: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+        """``(embed(clips_a), embed(clips_b))``: in one batch of both
+        branches, or in one batch each with :attr:`bn_per_branch`."""
+        if self.bn_per_branch:
+            return embed(clips_a), embed(clips_b)
+        z_a, z_b = embed(torch.cat([clips_a, clips_b])).chunk(2)
+        return z_a, z_b
 
     def setup(self, backbone: nn.Module, neck: nn.Module) -> None:
         """Build what the framework needs of the encoder (e.g. a target net)."""

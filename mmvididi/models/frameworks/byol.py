@@ -23,11 +23,13 @@ class BYOL(BaseFramework):
     Args:
         predictor: config of the online predictor (an ``MLPProjector``).
         base_momentum: m at the start of training. Defaults to 0.99.
+        bn_per_branch: see :class:`BaseFramework`; here also the predictor's
+            and the target network's batches.
     """
 
     def __init__(self, predictor: dict, base_momentum: float = 0.99,
-                 init_cfg=None) -> None:
-        super().__init__(init_cfg=init_cfg)
+                 bn_per_branch: bool = False, init_cfg=None) -> None:
+        super().__init__(bn_per_branch=bn_per_branch, init_cfg=init_cfg)
         if not 0 <= base_momentum <= 1:
             raise ValueError(f'BYOL: base_momentum={base_momentum} must be in '
                              '[0, 1].')
@@ -57,11 +59,14 @@ class BYOL(BaseFramework):
         for target, source in zip(self.target.buffers(), online.buffers()):
             target.copy_(source)
 
+    def _target_embed(self, clips: torch.Tensor) -> torch.Tensor:
+        return self.target.neck(self.target.backbone(clips))
+
     def loss(self, embed: Embed, clips_a: torch.Tensor,
              clips_b: torch.Tensor) -> Dict[str, torch.Tensor]:
-        clips = torch.cat([clips_a, clips_b])
-        p_a, p_b = self.predictor(embed(clips)).chunk(2)
+        p_a, p_b = self.embed_pair(lambda c: self.predictor(embed(c)),
+                                   clips_a, clips_b)
         with torch.no_grad():
-            t_a, t_b = self.target.neck(self.target.backbone(clips)).chunk(2)
+            t_a, t_b = self.embed_pair(self._target_embed, clips_a, clips_b)
         return dict(loss=loss_in_float32(byol_loss, p_a, t_b) +
                     loss_in_float32(byol_loss, p_b, t_a))

@@ -16,17 +16,19 @@ class SimCLR(BaseFramework):
 
     Args:
         temperature: tau of NT-Xent. Defaults to 0.1.
+        bn_per_branch: see :class:`BaseFramework`.
     """
 
-    def __init__(self, temperature: float = 0.1, init_cfg=None) -> None:
-        super().__init__(init_cfg=init_cfg)
+    def __init__(self, temperature: float = 0.1, bn_per_branch: bool = False,
+                 init_cfg=None) -> None:
+        super().__init__(bn_per_branch=bn_per_branch, init_cfg=init_cfg)
         if temperature <= 0:
             raise ValueError(f'SimCLR: temperature={temperature} must be > 0.')
         self.temperature = temperature
 
     def loss(self, embed: Embed, clips_a: torch.Tensor,
              clips_b: torch.Tensor) -> Dict[str, torch.Tensor]:
-        z_a, z_b = embed(torch.cat([clips_a, clips_b])).chunk(2)
+        z_a, z_b = self.embed_pair(embed, clips_a, clips_b)
         z_a, z_b = gather_batch(z_a), gather_batch(z_b)
         if z_a.shape[0] < 2:
             raise ValueError(
