@@ -11,6 +11,10 @@ model = dict(
     framework=dict(
         type='BYOL',
         base_momentum=0.99,
+        # each branch of a pair its own batch: in one batch of two orders, batch
+        # norm's statistics let each order's features collapse to one point
+        # (docs/method.md, docs/motion_benchmark.md "Why ViDiDi's BYOL collapses")
+        bn_per_branch=True,
         predictor=dict(
             type='MLPProjector',
             in_channels=256,
