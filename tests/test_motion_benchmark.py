@@ -11,6 +11,7 @@ import pytest
 import torch
 from mmengine.config import Config
 from mmengine.logging import MessageHub
+from torch import nn
 
 from mmvididi.data_preparation.synthetic_motion import (
     MotionDatasetSpec, generate_motion_dataset)
@@ -524,3 +525,31 @@ def test_pair_losses_from_a_checkpoints_message_hub(tmp_path):
     with pytest.raises(ValueError, match=r"epoch_1.pth: its message hub has "
                        r"no \['train/order_a', 'train/order_b'\].*not 'joint'"):
         tool.pair_losses(checkpoint, last=5)
+
+
+def test_frame_bn_stats_sets_the_mean_of_the_batch_statistics():
+    """Every batch-norm layer's running statistics become the mean of its
+    batch statistics over the batches (computed here by hand, biased mean and
+    unbiased variance as batch norm keeps them); momentum and eval mode are
+    restored, the weights untouched."""
+    tool = load_tool('tools/benchmark/frame_bn_stats.py')
+    torch.manual_seed(0)
+    net = nn.Sequential(nn.Conv3d(3, 4, 3), nn.BatchNorm3d(4, momentum=0.3),
+                        nn.ReLU(), nn.Conv3d(4, 2, 1), nn.BatchNorm3d(2))
+    net.eval()
+    net[1].running_mean.fill_(7.0)
+    weight = net[0].weight.clone()
+    batches = [torch.randn(3, 3, 4, 6, 6) * scale + shift
+               for scale, shift in ((1.0, 0.0), (2.0, 1.0), (0.5, -3.0))]
+    assert tool.refresh_bn_statistics(net, iter(batches)) == 3
+    with torch.no_grad():
+        outputs = [net[0](batch) for batch in batches]
+    means = torch.stack([out.mean(dim=(0, 2, 3, 4)) for out in outputs])
+    variances = torch.stack([out.transpose(0, 1).flatten(1).var(dim=1)
+                             for out in outputs])
+    torch.testing.assert_close(net[1].running_mean, means.mean(dim=0))
+    torch.testing.assert_close(net[1].running_var, variances.mean(dim=0))
+    assert int(net[1].num_batches_tracked) == 3
+    assert net[1].momentum == 0.3 and net[4].momentum == 0.1
+    assert not net.training
+    assert torch.equal(net[0].weight, weight)
