@@ -78,6 +78,9 @@ def main() -> None:
     runner = Runner.from_cfg(cfg)
     runner.load_checkpoint(str(args.checkpoint))
     model = runner.model
+    if args.order not in model.orders:
+        parser.error(f'--order {args.order}: {args.config} computes the orders '
+                     f'{model.orders}; give one of them.')
 
     def clips():
         for _ in range(args.epochs):
