@@ -7,6 +7,7 @@ from mmengine.model import BaseDataPreprocessor
 
 from mmvididi.derivatives import check_orders, temporal_derivatives
 from mmvididi.motion_compensation import MOTION_MODELS, MotionCompensation
+from mmvididi.static_frame_mix import StaticFrameMix
 
 DERIVATIVE_NORMS = ('clip_rms', 'std')
 
@@ -51,6 +52,12 @@ class ViDiDiDataPreprocessor(BaseDataPreprocessor):
             leaves without data are 0 in every order >= 1 and left out of
             ``clip_rms``. Needs the frames: ``TemporalDerivative(
             compute_on='device')``.
+        static_frame_mix: off (``None``, the default), or a dict of
+            :class:`~mmvididi.static_frame_mix.StaticFrameMix` arguments
+            (``prob``, ``max_weight``): in training only, each view's frames
+            (order 0) get a still frame of another video of the batch,
+            ``(1 - w) x + w s``, which no derivative can see; the other orders
+            are left as computed.
 
     Returns (``forward``): ``inputs``, a dict ``{order: (N, V, C, T, H, W)}``
     float32, and the data samples.
@@ -63,7 +70,8 @@ class ViDiDiDataPreprocessor(BaseDataPreprocessor):
                  min_rms: float = 1.0,
                  derivative_scale: Optional[Dict[int, float]] = None,
                  orders: Optional[Sequence[int]] = None,
-                 motion_compensation: Union[None, str, dict] = None) -> None:
+                 motion_compensation: Union[None, str, dict] = None,
+                 static_frame_mix: Optional[dict] = None) -> None:
         super().__init__()
         if derivative_norm not in DERIVATIVE_NORMS:
             raise ValueError(
@@ -79,6 +87,7 @@ class ViDiDiDataPreprocessor(BaseDataPreprocessor):
         self.orders = None if orders is None else check_orders(
             orders, 'ViDiDiDataPreprocessor')
         self.motion_compensation = self._build_compensation(motion_compensation)
+        self.static_frame_mix = self._build_mix(static_frame_mix)
 
     @staticmethod
     def _build_compensation(
@@ -99,6 +108,22 @@ class ViDiDiDataPreprocessor(BaseDataPreprocessor):
             raise ValueError(
                 f'ViDiDiDataPreprocessor: motion_compensation={option!r}: '
                 f'{error}; see MotionCompensation for its arguments.') from None
+
+    @staticmethod
+    def _build_mix(option: Optional[dict]) -> Optional[StaticFrameMix]:
+        if option is None:
+            return None
+        if not isinstance(option, dict):
+            raise ValueError(
+                f'ViDiDiDataPreprocessor: static_frame_mix={option!r} is not '
+                'valid; give None (off) or a dict of StaticFrameMix '
+                'arguments, e.g. dict(prob=1.0, max_weight=0.5).')
+        try:
+            return StaticFrameMix(**option)
+        except TypeError as error:
+            raise ValueError(
+                f'ViDiDiDataPreprocessor: static_frame_mix={option!r}: '
+                f'{error}; see StaticFrameMix for its arguments.') from None
 
     def normalise(self, x: torch.Tensor, order: int,
                   valid: Optional[torch.Tensor] = None) -> torch.Tensor:
@@ -165,6 +190,10 @@ class ViDiDiDataPreprocessor(BaseDataPreprocessor):
                 'ViDiDiDataPreprocessor: expected TemporalDerivative output '
                 '(V x O x T x H x W x C or V x T x H x W x C a sample), got '
                 f'{tuple(batch.shape[1:])}.')
+        if training and self.static_frame_mix is not None and 0 in orders:
+            index = orders.index(0)
+            clips = list(clips)
+            clips[index] = self.static_frame_mix(clips[index])
         data['inputs'] = {  # a view of the channel-last data: the model
             order: self.normalise(clip, order, mask).permute(0, 1, 5, 2, 3, 4)
             for order, clip, mask in zip(orders, clips, valid)
