@@ -114,13 +114,17 @@ def test_static_frame_mix_from_the_config_key():
     import mmvididi  # noqa: F401
     from tests.tiny_configs import ROOT
     init_default_scope('mmaction')
-    cfg = Config.fromfile(ROOT / 'configs/_base_/models/vididi_r3d18.py')
-    assert 'static_frame_mix' not in cfg.model.data_preprocessor
-    cfg.merge_from_dict({
-        'model.data_preprocessor.static_frame_mix':
-        dict(prob=0.8, max_weight=0.3)})
-    built = MODELS.build(cfg.model.data_preprocessor).static_frame_mix
-    assert (built.prob, built.max_weight) == (0.8, 0.3)
+    for options, expected in (
+        ({'model.data_preprocessor.static_frame_mix':
+          dict(prob=0.8, max_weight=0.3)}, (0.8, 0.3)),
+        # as the config's comment says, one argument, the others default
+        ({'model.data_preprocessor.static_frame_mix.max_weight': 0.4},
+         (1.0, 0.4))):
+        cfg = Config.fromfile(ROOT / 'configs/_base_/models/vididi_r3d18.py')
+        assert 'static_frame_mix' not in cfg.model.data_preprocessor
+        cfg.merge_from_dict(options)
+        built = MODELS.build(cfg.model.data_preprocessor).static_frame_mix
+        assert (built.prob, built.max_weight) == expected
     for bad in ('yes', dict(weight=0.3)):
         cfg.model.data_preprocessor.static_frame_mix = bad
         with pytest.raises(ValueError, match='static_frame_mix='):

@@ -31,4 +31,9 @@ model = dict(
         # --cfg-options model.data_preprocessor.motion_compensation=similarity
         # (or translation / affine, or a dict of MotionCompensation arguments)
         # motion_compensation='similarity',
+        # a still frame of another video mixed into each training view's
+        # frames, which no derivative can see (docs/method.md), off; turn it
+        # on with --cfg-options
+        # model.data_preprocessor.static_frame_mix.max_weight=0.5
+        # static_frame_mix=dict(prob=1.0, max_weight=0.5),
     ))
