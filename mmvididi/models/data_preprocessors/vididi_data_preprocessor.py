@@ -12,6 +12,17 @@ from mmvididi.static_frame_mix import StaticFrameMix
 DERIVATIVE_NORMS = ('clip_rms', 'std')
 
 
+def _build_option(component: type, key: str, arguments: dict):
+    """``component(**arguments)``; wrong arguments are a ValueError that names
+    the preprocessor's ``key`` and the component to look up."""
+    try:
+        return component(**arguments)
+    except TypeError as error:
+        raise ValueError(
+            f'ViDiDiDataPreprocessor: {key}={arguments!r}: {error}; see '
+            f'{component.__name__} for its arguments.') from None
+
+
 @MODELS.register_module()
 class ViDiDiDataPreprocessor(BaseDataPreprocessor):
     """Stack, move to the device, differentiate and normalise ViDiDi batches.
@@ -102,12 +113,7 @@ class ViDiDiDataPreprocessor(BaseDataPreprocessor):
                 f'{option!r} is not valid; give None (off), one of '
                 f'{tuple(MOTION_MODELS)}, or a dict of MotionCompensation '
                 "arguments, e.g. dict(model='similarity').")
-        try:
-            return MotionCompensation(**options)
-        except TypeError as error:
-            raise ValueError(
-                f'ViDiDiDataPreprocessor: motion_compensation={option!r}: '
-                f'{error}; see MotionCompensation for its arguments.') from None
+        return _build_option(MotionCompensation, 'motion_compensation', options)
 
     @staticmethod
     def _build_mix(option: Optional[dict]) -> Optional[StaticFrameMix]:
@@ -118,12 +124,7 @@ class ViDiDiDataPreprocessor(BaseDataPreprocessor):
                 f'ViDiDiDataPreprocessor: static_frame_mix={option!r} is not '
                 'valid; give None (off) or a dict of StaticFrameMix '
                 'arguments, e.g. dict(prob=1.0, max_weight=0.5).')
-        try:
-            return StaticFrameMix(**option)
-        except TypeError as error:
-            raise ValueError(
-                f'ViDiDiDataPreprocessor: static_frame_mix={option!r}: '
-                f'{error}; see StaticFrameMix for its arguments.') from None
+        return _build_option(StaticFrameMix, 'static_frame_mix', option)
 
     def normalise(self, x: torch.Tensor, order: int,
                   valid: Optional[torch.Tensor] = None) -> torch.Tensor:
