@@ -3,7 +3,7 @@
 One image ``s`` added to every frame of a clip changes its frames and none of its
 derivatives: order n >= 1 of ``x + s`` is order n of ``x``, because ``s`` does not
 change in time. Mixed as ``(1 - w) x + w s``, order n is ``(1 - w)`` times order n of
-``x``, a scale that ``derivative_norm='clip_rms'`` divides out.
+``x``, a scale that ``derivative_norm='clip_rms'`` divides out (above its floor).
 
 :class:`StaticFrameMix` mixes into each training view's frames (order 0) one frame
 of *another* video of the batch, held still. ViDiDi's cross-order pairs make a view's
