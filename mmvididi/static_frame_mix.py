@@ -16,8 +16,6 @@ loss; here the image is another video's, so that appearance alone stops telling 
 videos apart. Only order 0 is touched: the derivatives are computed from the video
 as decoded, which under ``clip_rms`` is the same as differencing the mixed video.
 """
-from typing import Optional
-
 import torch
 
 
@@ -66,21 +64,15 @@ class StaticFrameMix:
         return (f'StaticFrameMix(prob={self.prob}, '
                 f'max_weight={self.max_weight})')
 
-    def __call__(self,
-                 frames: torch.Tensor,
-                 generator: Optional[torch.Generator] = None) -> torch.Tensor:
+    def __call__(self, frames: torch.Tensor) -> torch.Tensor:
         """``(N, V, T, H, W, C)`` float frames, mixed."""
         num, views, length = frames.shape[:3]
         if num < 2:
             return frames
         device = frames.device
-        shift = torch.randint(1, num, (1, ), device=device,
-                              generator=generator)
+        shift = torch.randint(1, num, (1, ), device=device)
         partners = (torch.arange(num, device=device) + shift) % num
-        times = torch.randint(0, length, (num, views), device=device,
-                              generator=generator)
-        weights = torch.rand((num, views), device=device,
-                             generator=generator) * self.max_weight
-        mixed = torch.rand((num, views), device=device,
-                           generator=generator) < self.prob
+        times = torch.randint(0, length, (num, views), device=device)
+        weights = torch.rand((num, views), device=device) * self.max_weight
+        mixed = torch.rand((num, views), device=device) < self.prob
         return mix_static_frames(frames, partners, times, weights * mixed)

@@ -193,7 +193,6 @@ class ViDiDiDataPreprocessor(BaseDataPreprocessor):
                 f'{tuple(batch.shape[1:])}.')
         if training and self.static_frame_mix is not None and 0 in orders:
             index = orders.index(0)
-            clips = list(clips)
             clips[index] = self.static_frame_mix(clips[index])
         data['inputs'] = {  # a view of the channel-last data: the model
             order: self.normalise(clip, order, mask).permute(0, 1, 5, 2, 3, 4)
