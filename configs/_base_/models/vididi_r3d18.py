@@ -36,4 +36,9 @@ model = dict(
         # on with --cfg-options
         # model.data_preprocessor.static_frame_mix.max_weight=0.5
         # static_frame_mix=dict(prob=1.0, max_weight=0.5),
+        # a random camera move (pan, zoom, roll) of its own for each training
+        # view, before differencing, so that two views of a video share the
+        # scene's motion but not the camera's (docs/method.md), off; turn it
+        # on with --cfg-options model.data_preprocessor.camera_augment.pan=0.3
+        # camera_augment=dict(pan=0.3, zoom=0.12, rotation=6.0),
     ))

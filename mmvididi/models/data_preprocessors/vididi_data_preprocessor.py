@@ -5,6 +5,7 @@ import torch
 from mmaction.registry import MODELS
 from mmengine.model import BaseDataPreprocessor
 
+from mmvididi.camera_augment import CameraMotionAugment
 from mmvididi.derivatives import check_orders, temporal_derivatives
 from mmvididi.motion_compensation import MOTION_MODELS, MotionCompensation
 from mmvididi.static_frame_mix import StaticFrameMix
@@ -69,6 +70,13 @@ class ViDiDiDataPreprocessor(BaseDataPreprocessor):
             (order 0) get a still frame of another video of the batch,
             ``(1 - w) x + w s``, which no derivative can see; the other orders
             are left as computed.
+        camera_augment: off (``None``, the default), or a dict of
+            :class:`~mmvididi.camera_augment.CameraMotionAugment` arguments
+            (``pan``, ``zoom``, ``rotation``, ``prob``): in training only,
+            each view's frames get a random camera move of their own before
+            the orders are computed, so that the two views of a video share
+            the motion in the scene but not the camera's. Needs the frames:
+            ``TemporalDerivative(compute_on='device')``.
 
     Returns (``forward``): ``inputs``, a dict ``{order: (N, V, C, T, H, W)}``
     float32, and the data samples.
@@ -82,7 +90,8 @@ class ViDiDiDataPreprocessor(BaseDataPreprocessor):
                  derivative_scale: Optional[Dict[int, float]] = None,
                  orders: Optional[Sequence[int]] = None,
                  motion_compensation: Union[None, str, dict] = None,
-                 static_frame_mix: Optional[dict] = None) -> None:
+                 static_frame_mix: Optional[dict] = None,
+                 camera_augment: Optional[dict] = None) -> None:
         super().__init__()
         if derivative_norm not in DERIVATIVE_NORMS:
             raise ValueError(
@@ -98,7 +107,12 @@ class ViDiDiDataPreprocessor(BaseDataPreprocessor):
         self.orders = None if orders is None else check_orders(
             orders, 'ViDiDiDataPreprocessor')
         self.motion_compensation = self._build_compensation(motion_compensation)
-        self.static_frame_mix = self._build_mix(static_frame_mix)
+        self.static_frame_mix = self._build_option_dict(
+            StaticFrameMix, 'static_frame_mix', static_frame_mix,
+            'dict(prob=1.0, max_weight=0.5)')
+        self.camera_augment = self._build_option_dict(
+            CameraMotionAugment, 'camera_augment', camera_augment,
+            'dict(pan=0.3, zoom=0.12, rotation=6.0)')
 
     @staticmethod
     def _build_compensation(
@@ -116,15 +130,17 @@ class ViDiDiDataPreprocessor(BaseDataPreprocessor):
         return _build_option(MotionCompensation, 'motion_compensation', options)
 
     @staticmethod
-    def _build_mix(option: Optional[dict]) -> Optional[StaticFrameMix]:
+    def _build_option_dict(component: type, key: str,
+                           option: Optional[dict], example: str):
+        """None (off), or ``component(**option)``."""
         if option is None:
             return None
         if not isinstance(option, dict):
             raise ValueError(
-                f'ViDiDiDataPreprocessor: static_frame_mix={option!r} is not '
-                'valid; give None (off) or a dict of StaticFrameMix '
-                'arguments, e.g. dict(prob=1.0, max_weight=0.5).')
-        return _build_option(StaticFrameMix, 'static_frame_mix', option)
+                f'ViDiDiDataPreprocessor: {key}={option!r} is not valid; give '
+                f'None (off) or a dict of {component.__name__} arguments, '
+                f'e.g. {example}.')
+        return _build_option(component, key, option)
 
     def normalise(self, x: torch.Tensor, order: int,
                   valid: Optional[torch.Tensor] = None) -> torch.Tensor:
@@ -171,17 +187,24 @@ class ViDiDiDataPreprocessor(BaseDataPreprocessor):
                 'TemporalDerivative in the dataset config.')
         batch = torch.stack(data['inputs'])
         valid = [None] * len(orders)
+        camera_augment = self.camera_augment if training else None
         if batch.ndim == 7:  # host: N x V x O x T x H x W x C
-            if self.motion_compensation is not None and max(orders) > 0:
+            needs_frames = [key for key, used in (
+                ('motion_compensation', self.motion_compensation is not None
+                 and max(orders) > 0),
+                ('camera_augment', camera_augment is not None)) if used]
+            if needs_frames:
                 raise ValueError(
-                    'ViDiDiDataPreprocessor: motion_compensation needs the '
-                    'frames, but the pipeline computed the orders on the host; '
-                    "set TemporalDerivative(compute_on='device') in the "
-                    'dataset config.')
+                    f'ViDiDiDataPreprocessor: {" and ".join(needs_frames)} '
+                    'needs the frames, but the pipeline computed the orders on '
+                    "the host; set TemporalDerivative(compute_on='device') in "
+                    'the dataset config.')
             clips = [batch[:, :, available.index(o)].float() for o in orders]
         elif batch.ndim == 6:  # device: N x V x (T + k) x H x W x C frames
             length = batch.shape[2] - max(available) + max(orders)
             frames = batch[:, :, :length].float()
+            if camera_augment is not None:
+                frames = camera_augment(frames)
             if self.motion_compensation is not None and max(orders) > 0:
                 clips, valid = self.compensated_derivatives(frames, orders)
             else:
