@@ -1,0 +1,58 @@
+"""tools/benchmark/ladder_figure.py: the camera ladder drawn from the records."""
+import json
+import subprocess
+import sys
+
+from tests.test_motion_benchmark import ROOT, load_tool
+
+
+def write_records(folder):
+    run = dict(kind='run', r1_o0=10.0, r1_o1=20.0)
+    probe = dict(kind='probe', ann_file='test_videos.txt')
+    cpu = [
+        dict(run, name='static4x_vididi_50e_seed0', r1_o0=30.0),
+        dict(run, name='static4x_baseline_50e_seed0'),
+        dict(run, name='static4x_vididi_50e_seed1', r1_o0=None),  # no test
+        dict(run, name='static4x_vididi+sfm_50e_seed0', r1_o0=99.0),
+        dict(run, name='handheld4x_vididi_50e_seed0', r1_o0=99.0),  # CPU
+        dict(run, name='strong4x_vididi_50e_seed2', r1_o1=5.0),
+    ] + [dict(probe, data_root='work_dirs/supervised/data_static_4x',
+              checkpoint='w/static4x_vididi_50e_seed0/epoch_50.pth',
+              fold_seed=fold, joint=joint)
+         for fold, joint in ((0, 20.0), (1, 30.0), (1, 40.0))] + [
+        dict(probe, data_root='data/registry_footage', joint=90.0,
+             checkpoint='w/static4x_vididi_50e_seed0/epoch_50.pth'),
+        dict(probe, data_root='work_dirs/supervised/data_static_4x',
+             joint=90.0, checkpoint='w/static4x_vididi_50e_seed0/epoch_40.pth')]
+    gpu = [dict(run, name='handheld4x_vididi_50e_seed1', r1_o0=None),
+           dict(run, name='handheld4x_vididi_50e_seed1', r1_o0=17.0),
+           dict(run, name='mild4x_baseline_50e_seed0', r1_o0=13.0)]
+    for name, lines in (('realistic_4x_cpu_runs.jsonl', cpu),
+                        ('realistic_4x_gpu_runs.jsonl', gpu)):
+        (folder / name).write_text(
+            ''.join(json.dumps(line) + '\n' for line in lines))
+
+
+def test_each_rung_from_its_own_records(tmp_path):
+    write_records(tmp_path)
+    ladder = load_tool('tools/benchmark/ladder_figure.py').read_ladder(
+        tmp_path)
+    assert ladder['static']['vididi']['r1_o0'] == {0: 30.0}  # tested runs
+    assert ladder['static']['baseline']['r1_o1'] == {0: 20.0}
+    # test videos, the final checkpoint, the last line of a fold seed
+    assert ladder['static']['vididi']['joint'] == {0: 30.0}
+    assert ladder['handheld']['vididi']['r1_o0'] == {1: 17.0}  # GPU file
+    assert ladder['mild']['baseline']['r1_o0'] == {0: 13.0}
+    assert ladder['strong']['vididi']['r1_o1'] == {2: 5.0}
+    assert not ladder['strong']['baseline']['r1_o0']
+
+
+def test_the_figure_from_the_command_line(tmp_path):
+    write_records(tmp_path)
+    out = tmp_path / 'ladder.png'
+    result = subprocess.run(
+        [sys.executable, 'tools/benchmark/ladder_figure.py', str(out),
+         '--records', str(tmp_path)], cwd=ROOT, capture_output=True,
+        text=True, check=True)
+    assert out.read_bytes()[:8] == b'\x89PNG\r\n\x1a\n'
+    assert "static vididi {'r1_o0': {0: 30.0}" in result.stdout

@@ -1,0 +1,133 @@
+"""The camera ladder at the learning budget, drawn from the benchmark's records:
+ViDiDi against its baseline twin (SimCLR, 4 x data, 2,400 steps) on every rung,
+frames (order 0) R@1, first-derivative (order 1) R@1 and the frames' joint
+speed x direction motion probe on the rung's test videos; each training seed a
+dot, the seeds' mean a line.
+
+    python tools/benchmark/ladder_figure.py docs/images/realistic_ladder4x.png
+
+It reads the ``kind: run`` and ``kind: probe`` lines of the JSONL records
+(``--records DIR``, default docs/benchmark_runs): for each rung, the runs named
+``{rung}4x_{vididi|baseline}_50e_seed{N}`` in the file that
+docs/motion_benchmark.md's ladder table takes the rung from (``RUNGS``: the
+static and strong rungs from the CPU runs, mild and handheld from the GPU
+runs), the last line of a name winning (a resumed run's), and the probes of
+those runs' ``epoch_50.pth`` on the rung's ``test_videos.txt``, averaged over
+fold seeds. Draws nothing it did not find, and prints what it drew.
+"""
+import argparse
+import json
+import re
+import sys
+from collections import defaultdict
+from pathlib import Path
+from typing import Dict, Tuple
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from motion_benchmark import CHANCE_R1  # noqa: E402
+
+#: (rung, records file): where the ladder table takes each rung from.
+RUNGS: Tuple[Tuple[str, str], ...] = (
+    ('static', 'realistic_4x_cpu_runs.jsonl'),
+    ('mild', 'realistic_4x_gpu_runs.jsonl'),
+    ('handheld', 'realistic_4x_gpu_runs.jsonl'),
+    ('strong', 'realistic_4x_cpu_runs.jsonl'),
+)
+MODELS = ('vididi', 'baseline')
+#: panel: (title, what a value is, chance)
+PANELS = (('frames (order 0), R@1', 'r1_o0', CHANCE_R1),
+          ('first derivative (order 1), R@1', 'r1_o1', CHANCE_R1),
+          ('frames, motion probe (joint)', 'joint', 100 / 6))
+
+#: {rung: {model: {metric: {seed: value}}}}
+Ladder = Dict[str, Dict[str, Dict[str, Dict[int, float]]]]
+
+
+def read_ladder(records: Path) -> Ladder:
+    """The values to draw, from the records in ``records`` (module
+    docstring)."""
+    ladder: Ladder = {}
+    for rung, file_name in RUNGS:
+        run_name = re.compile(rf'{rung}4x_({"|".join(MODELS)})_50e_seed(\d+)')
+        values: Dict[str, Dict[str, Dict[int, float]]] = {
+            model: defaultdict(dict) for model in MODELS}
+        # (model, seed) -> {fold seed: joint}; a probe run again: the last
+        folds: Dict[Tuple[str, int], Dict[int, float]] = defaultdict(dict)
+        with open(records / file_name) as f:
+            for line in f:
+                record = json.loads(line)
+                if record.get('kind') == 'run':
+                    match = run_name.fullmatch(record.get('name', ''))
+                    if match and record.get('r1_o0') is not None:
+                        seed = int(match.group(2))
+                        for key in ('r1_o0', 'r1_o1'):
+                            values[match.group(1)][key][seed] = record[key]
+                elif (record.get('kind') == 'probe'
+                      and record.get('ann_file') == 'test_videos.txt'
+                      and str(record.get('data_root', '')).endswith(
+                          f'data_{rung}_4x')):
+                    match = run_name.search(record.get('checkpoint') or '')
+                    if match and record['checkpoint'].endswith(
+                            f'{match.group(0)}/epoch_50.pth'):
+                        folds[match.group(1), int(match.group(2))][
+                            record.get('fold_seed', 0)] = record['joint']
+        for (model, seed), joints in folds.items():
+            values[model]['joint'][seed] = sum(joints.values()) / len(joints)
+        ladder[rung] = values
+    return ladder
+
+
+def draw(ladder: Ladder, path: Path) -> None:
+    """Three panels, the rungs along x (PNG at ``path``)."""
+    from matplotlib.figure import Figure
+    fig = Figure(figsize=(13, 4))  # no pyplot: no GUI backend, no state
+    axes = fig.subplots(1, len(PANELS))
+    rungs = [rung for rung, _ in RUNGS]
+    styles = dict(vididi=('ViDiDi', 'tab:red', -0.06),
+                  baseline=('baseline', 'tab:blue', 0.06))
+    for ax, (title, key, chance) in zip(axes, PANELS):
+        ax.axhline(chance, color='grey', linewidth=0.8, linestyle=':')
+        for model, (label, colour, shift) in styles.items():
+            xs, means = [], []
+            for x, rung in enumerate(rungs):
+                seeds = ladder[rung][model][key]
+                if not seeds:
+                    continue
+                ax.scatter([x + shift] * len(seeds), list(seeds.values()),
+                           color=colour, s=14, alpha=0.6)
+                xs.append(x)
+                means.append(sum(seeds.values()) / len(seeds))
+            ax.plot(xs, means, color=colour, marker='_', markersize=14,
+                    label=f'{label} (mean of seeds)')
+        ax.set_xticks(range(len(rungs)), [
+            f'{rung}\n({file_name.split("_")[2].upper()})'
+            for rung, file_name in RUNGS])
+        ax.set(title=title, ylim=(0, 40), xlabel='camera rung')
+    axes[0].set_ylabel('% (dotted: chance)')
+    axes[-1].legend(fontsize=8)
+    fig.suptitle('The camera ladder, SimCLR, 4 x data, 2,400 steps: '
+                 'each dot a training seed')
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('out', type=Path, help='the PNG to write')
+    parser.add_argument('--records', type=Path,
+                        default=Path('docs/benchmark_runs'))
+    args = parser.parse_args()
+    ladder = read_ladder(args.records)
+    for rung, models in ladder.items():
+        for model, metrics in models.items():
+            print(rung, model, {key: {s: round(v, 1) for s, v in
+                                      sorted(seeds.items())}
+                                for key, seeds in metrics.items()})
+    draw(ladder, args.out)
+    print(f'wrote {args.out}')
+
+
+if __name__ == '__main__':
+    main()
