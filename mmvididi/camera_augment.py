@@ -5,8 +5,9 @@ video share it, and instance discrimination can tell videos apart by their camer
 path instead of by what moves in the scene: under camera motion the path is a
 per-video signature, in the frames and louder still in every derivative, where each
 edge of the background lights up. :class:`CameraMotionAugment` gives each training
-view a random camera move of its own, drawn independently and stronger than the
-footage's, before the orders are computed: the global motion two views share becomes a
+view a random camera move of its own, drawn independently and (at the defaults, about
+twice the benchmark's hand-held camera) stronger than the footage's, before the orders
+are computed: the global motion two views share becomes a
 small part of the global motion each shows, while the motion in the scene is still
 common to both. The frames and every derivative of a view see the same move, as if a
 camera had made it. The principle is that of every augmentation: what differs between

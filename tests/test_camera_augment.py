@@ -47,8 +47,8 @@ def test_a_quarter_roll_turns_a_square_frame_as_rot90():
 def test_a_zoom_in_by_two_reads_the_centre_half():
     frames = torch.rand(1, 1, 8, 8, 1)
     zoomed = warp_frames(frames, moves(log_scale=math.log(0.5)))
-    # the output's pixel centres land between the centre half's pixels:
-    # averages of 2 x 2 blocks shifted by half a pixel; the centre pixel pair
+    # zoomed in twice about the centre: the centre half, upsampled
+    # bilinearly (compared away from the edges, which the two pad apart)
     centre = frames[0, 0, 2:6, 2:6, 0]
     expected = torch.nn.functional.interpolate(
         centre[None, None], size=(8, 8), mode='bilinear',
@@ -127,7 +127,10 @@ def test_preprocessor_moves_the_frames_before_differencing_in_training_only():
     with pytest.raises(ValueError, match='camera_augment needs the frames'):
         moving(packed(moving_videos(), 'host'), training=True)
     # evaluation of host-computed orders is unaffected
-    moving(packed(moving_videos(), 'host'), training=False)
+    evaluated = moving(packed(moving_videos(), 'host'), training=False)
+    for order in (0, 1, 2):
+        torch.testing.assert_close(evaluated['inputs'][order],
+                                   expected[order])
 
 
 def test_camera_augment_from_the_config_key():
