@@ -442,6 +442,6 @@ def test_generate_tool_options_pick_a_preset_and_override_it(monkeypatch):
         MotionDatasetSpec(camera=CameraMotion(pan=0.1, rotation=2.0,
                                               shake=0.01, jitter=0.002))
     assert spec_of('--bitrate', '80k').encoder_options() == \
-        dict(b='80k', bf='2')
+        {'b': '80k', 'bf': '2', 'x264-params': 'mbtree=0'}
     with pytest.raises(SystemExit):
         spec_of('--legacy', '--pan', '0.1')

@@ -181,10 +181,17 @@ class MotionDatasetSpec:
         return cls(**{**base, **overrides})
 
     def encoder_options(self) -> dict:
-        """PyAV encoder options of ``write_video`` for this spec."""
+        """PyAV encoder options of ``write_video`` for this spec.
+
+        x264's macroblock-tree rate control is off (``mbtree=0``): with it,
+        the same frames encoded again gave a different file one time in two or
+        three on a 2-core x86-64 machine (PyAV 18.1's x264), and a seed did not
+        fix the data set; without it the files are the same on every run and
+        for any number of workers (tests/test_synthetic_motion.py).
+        """
         if self.suffix != '.mp4':
             return {}
-        options = {}
+        options = {'x264-params': 'mbtree=0'}
         if self.crf is not None:
             options['crf'] = str(self.crf)
         if self.bitrate is not None:
