@@ -189,10 +189,11 @@ class ViDiDiDataPreprocessor(BaseDataPreprocessor):
         valid = [None] * len(orders)
         camera_augment = self.camera_augment if training else None
         if batch.ndim == 7:  # host: N x V x O x T x H x W x C
-            needs_frames = [key for key, used in (
-                ('motion_compensation', self.motion_compensation is not None
-                 and max(orders) > 0),
-                ('camera_augment', camera_augment is not None)) if used]
+            needs_frames = []  # the options that work on the frames
+            if self.motion_compensation is not None and max(orders) > 0:
+                needs_frames.append('motion_compensation')
+            if camera_augment is not None:
+                needs_frames.append('camera_augment')
             if needs_frames:
                 raise ValueError(
                     f'ViDiDiDataPreprocessor: {" and ".join(needs_frames)} '
