@@ -62,3 +62,26 @@ def temporal_derivatives(clips: Array, orders: Sequence[int],
             difference = (difference[lead + (slice(1, None), )] -
                           difference[lead + (slice(None, -1), )])
     return [by_order[order] for order in orders]
+
+
+def time_reversed(derivative: Array, order: int, time_dim: int = 1) -> Array:
+    """The order-``order`` derivative of the time-reversed clip, from the
+    derivative of the clip: ``(-1)**order`` times it played backwards.
+
+    Reversing frames ``x[0..T-1+n]`` gives ``x'[t] = x[T-1+n-t]``, whose order-n
+    derivative at ``t`` is ``(-1)**n`` times the clip's at ``T-1-t``: the
+    frames and order 2 play backwards, order 1 (the velocity) also changes
+    sign. No frame is needed beyond those the derivative was computed from.
+
+    Args:
+        derivative: numpy array or torch tensor, ``T`` frames along
+            ``time_dim``, as :func:`temporal_derivatives` returns it.
+        order: its order.
+        time_dim: the time axis.
+    """
+    axis = time_dim % derivative.ndim
+    if isinstance(derivative, np.ndarray):
+        backwards = np.flip(derivative, axis=axis)
+    else:
+        backwards = derivative.flip(axis)
+    return -backwards if order % 2 else backwards

@@ -12,16 +12,23 @@ def binomial_reference(clip: np.ndarray, order: int, num_frames: int) -> np.ndar
     ])
 
 
-def nt_xent_reference(z_a: np.ndarray, z_b: np.ndarray, tau: float) -> float:
-    """SimCLR's loss anchor by anchor, in float64, as the paper writes it."""
+def nt_xent_reference(z_a: np.ndarray, z_b: np.ndarray, tau: float,
+                      negatives: np.ndarray = None) -> float:
+    """SimCLR's loss anchor by anchor, in float64, as the paper writes it;
+    ``negatives`` (extra embeddings, no anchor's positive) add to every
+    anchor's denominator."""
     z = np.concatenate([z_a, z_b]).astype(np.float64)
     z /= np.linalg.norm(z, axis=1, keepdims=True)
+    extra = np.zeros((0, z.shape[1])) if negatives is None else \
+        negatives.astype(np.float64)
+    extra = extra / np.linalg.norm(extra, axis=1, keepdims=True)
     n = len(z_a)
     total = 0.0
     for i in range(2 * n):
         positive = (i + n) % (2 * n)
         numerator = np.exp(z[i] @ z[positive] / tau)
         denominator = sum(np.exp(z[i] @ z[k] / tau) for k in range(2 * n) if k != i)
+        denominator += sum(np.exp(z[i] @ e / tau) for e in extra)
         total += -np.log(numerator / denominator)
     return total / (2 * n)
 

@@ -3,7 +3,8 @@ import numpy as np
 import pytest
 import torch
 
-from mmvididi.derivatives import MAX_ORDER, check_orders, temporal_derivatives
+from mmvididi.derivatives import (MAX_ORDER, check_orders,
+                                  temporal_derivatives, time_reversed)
 from tests.references import binomial_reference
 
 
@@ -50,3 +51,22 @@ def test_check_orders_rejects_with_the_fix(orders):
 
 def test_check_orders_returns_plain_ints():
     assert check_orders([np.int64(2), 0], 'x') == (2, 0)
+
+
+@pytest.mark.parametrize('order', range(MAX_ORDER + 1))
+@pytest.mark.parametrize('backend', ['numpy', 'torch'])
+def test_time_reversed_is_the_derivative_of_the_reversed_clip(order, backend):
+    """(-1)**n times the derivative played backwards is the order-n
+    derivative of the frames it was computed from, reversed (time on axis 2,
+    as the recogniser's (N, C, T, H, W) clips have it)."""
+    rng = np.random.default_rng(order)
+    frames = rng.integers(0, 256, size=(2, 3, 6 + order, 4, 5)).astype(
+        np.float32)
+    if backend == 'torch':
+        frames = torch.from_numpy(frames)
+    (derivative, ) = temporal_derivatives(frames, (order, ), time_dim=2)
+    backwards = frames.flip(2) if backend == 'torch' else frames[:, :, ::-1]
+    (expected, ) = temporal_derivatives(backwards, (order, ), time_dim=2)
+    got = time_reversed(derivative, order, time_dim=2)
+    assert type(got) is type(derivative) and got.shape == derivative.shape
+    np.testing.assert_array_equal(np.asarray(got), np.asarray(expected))

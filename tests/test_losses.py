@@ -21,6 +21,17 @@ def test_nt_xent_matches_the_anchor_by_anchor_formula(tau):
     assert got.item() == pytest.approx(nt_xent_reference(z_a, z_b, tau), rel=1e-5)
 
 
+@pytest.mark.parametrize('num_negatives', [1, 6])
+def test_nt_xent_negatives_join_every_denominator(num_negatives):
+    z_a, z_b = embeddings(4)
+    negatives = embeddings(5, num=num_negatives)[0]
+    got = nt_xent_loss(torch.from_numpy(z_a), torch.from_numpy(z_b), 0.2,
+                       torch.from_numpy(negatives))
+    assert got.item() == pytest.approx(
+        nt_xent_reference(z_a, z_b, 0.2, negatives), rel=1e-5)
+    assert got > nt_xent_loss(torch.from_numpy(z_a), torch.from_numpy(z_b), 0.2)
+
+
 def test_nt_xent_is_low_for_agreeing_and_high_for_random_pairs():
     z_a, _ = embeddings(1, num=8, dim=16)
     z = torch.from_numpy(z_a)

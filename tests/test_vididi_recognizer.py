@@ -239,3 +239,64 @@ def test_channels_last_changes_results_by_rounding_only(one_batch, video_dir,
         return ((grad - grad_ref).norm() / grad_ref.norm()).item()
 
     assert error(grad_std) < 1e-3 and error(grad_fast) < 1e-3
+
+
+def test_reversed_negatives_are_branch_b_played_backwards(
+        one_batch, video_dir, tmp_path, monkeypatch):
+    """For a pair (a, b) the framework gets branch B's clips reversed in time
+    (order 1 also negated) as negatives; without the option it gets none."""
+    from mmvididi.derivatives import time_reversed
+    model = build_model('simclr', video_dir, tmp_path, reversed_negatives=True)
+    data = model.data_preprocessor(one_batch, True)
+    seen = []
+    monkeypatch.setattr(
+        model.framework, 'loss', lambda embed, a, b, **kw: seen.append(kw) or
+        dict(loss=embed(a).sum() * 0))
+    model.set_active_pairs([(2, 0), (0, 1)])
+    model(**data, mode='loss')
+    inputs = data['inputs']
+    assert torch.equal(seen[0]['negatives'], inputs[0][:, 1].flip(2))
+    assert torch.equal(seen[1]['negatives'], -inputs[1][:, 1].flip(2))
+    assert torch.equal(seen[1]['negatives'],
+                       time_reversed(inputs[1][:, 1], 1, time_dim=2))
+
+    seen.clear()
+    plain = build_model('simclr', video_dir, tmp_path)
+    monkeypatch.setattr(
+        plain.framework, 'loss', lambda embed, a, b, **kw: seen.append(kw) or
+        dict(loss=embed(a).sum() * 0))
+    plain.set_active_pairs([(0, 1)])
+    plain(**data, mode='loss')
+    assert seen == [{}]
+
+
+def test_reversed_negatives_join_the_simclr_loss(one_batch, video_dir,
+                                                 tmp_path):
+    """The pair's loss is NT-Xent of the two branches with the reversed
+    branch-B embeddings as extra negatives, all embedded in one batch."""
+    from mmvididi.derivatives import time_reversed
+    from mmvididi.models.losses import nt_xent_loss
+    model = build_model('simclr', video_dir, tmp_path, reversed_negatives=True)
+    data = model.data_preprocessor(one_batch, True)
+    model.set_active_pairs([(0, 1)])
+    model.train()
+    a, b = data['inputs'][0][:, 0], data['inputs'][1][:, 1]
+    with torch.no_grad():
+        got = model(**data, mode='loss')['loss']
+        z_a, z_b, z_n = model.embed(
+            torch.cat([a, b, time_reversed(b, 1, time_dim=2)])).chunk(3)
+        expected = nt_xent_loss(z_a, z_b, model.framework.temperature, z_n)
+        without = nt_xent_loss(z_a, z_b, model.framework.temperature)
+    torch.testing.assert_close(got, expected, rtol=1e-4, atol=1e-5)
+    assert got > without  # more negatives, a larger loss
+
+
+@pytest.mark.parametrize('framework, name', [('byol', 'BYOL'),
+                                             ('vicreg', 'VICReg')])
+def test_reversed_negatives_need_a_framework_with_negatives(
+        framework, name, video_dir, tmp_path):
+    with pytest.raises(ValueError, match=r'model.reversed_negatives=True needs '
+                       r'a framework with negatives \(SimCLR\); '
+                       f'{name} has none: set '
+                       r'model.reversed_negatives=False.'):
+        build_model(framework, video_dir, tmp_path, reversed_negatives=True)

@@ -7,6 +7,10 @@ model = dict(
     # channels_last_3d: 1.4x faster steps on CPU (docs/benchmarks.md); results
     # change by rounding only (tests/test_vididi_recognizer.py)
     channels_last=True,
+    # each pair's branch-B clips played backwards as extra negatives (the
+    # arrow of time; SimCLR only; docs/method.md), off; turn it on with
+    # --cfg-options model.reversed_negatives=True
+    # reversed_negatives=True,
     backbone=dict(
         type='ResNet3d',
         depth=18,

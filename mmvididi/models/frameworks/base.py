@@ -40,6 +40,10 @@ class BaseFramework(BaseModule):
             free to collapse to one point (docs/method.md). Defaults to False.
     """
 
+    #: Whether :meth:`loss` takes ``negatives``: clips that are no video's
+    #: positive (``ViDiDiRecognizer(reversed_negatives=True)`` needs it).
+    accepts_negatives: bool = False
+
     def __init__(self, bn_per_branch: bool = False, init_cfg=None) -> None:
         super().__init__(init_cfg=init_cfg)
         self.bn_per_branch = bn_per_branch
@@ -50,7 +54,8 @@ class BaseFramework(BaseModule):
         branches, or in one batch each with :attr:`bn_per_branch`."""
         if self.bn_per_branch:
             return embed(clips_a), embed(clips_b)
-        z_a, z_b = embed(torch.cat([clips_a, clips_b])).chunk(2)
+        z_a, z_b = embed(torch.cat([clips_a, clips_b])).split(
+            [len(clips_a), len(clips_b)])
         return z_a, z_b
 
     def setup(self, backbone: nn.Module, neck: nn.Module) -> None:
@@ -67,6 +72,10 @@ class BaseFramework(BaseModule):
             embed: the online encoder, ``(N, C, T, H, W)`` clips to ``(N, D)``.
             clips_a, clips_b: ``(N, C, T, H, W)`` branch inputs; row n of both
                 is one video (view 1 in order a, view 2 in order b).
+
+        A framework that :attr:`accepts_negatives` also takes
+        ``negatives``: ``(M, C, T, H, W)`` clips in branch B's order that are
+        no video's positive, embedded with branch B.
 
         Returns:
             ``loss`` (summed into the total) and any terms to log.

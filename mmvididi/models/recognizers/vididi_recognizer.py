@@ -7,7 +7,7 @@ from mmaction.registry import MODELS
 from mmengine.model import BaseModel
 from torch.func import functional_call
 
-from mmvididi.derivatives import check_orders
+from mmvididi.derivatives import check_orders, time_reversed
 from mmvididi.pairs import Pair, PairError, check_pairs
 from mmvididi.utils.loss_report import report_loss
 from mmvididi.utils.prediction_fields import (FEATURE_FIELD,
@@ -49,6 +49,14 @@ class ViDiDiRecognizer(BaseModel):
         channels_last: keep backbone weights and clips in
             ``torch.channels_last_3d`` memory format (faster 3D convolutions
             on CPUs and with cuDNN); results change by rounding only.
+        reversed_negatives: for a pair (a, b), branch B's clips played
+            backwards (:func:`mmvididi.derivatives.time_reversed`: the same
+            appearance, background and camera, the motion reversed) join
+            every anchor's negatives, so that a video's embeddings must tell
+            it from itself reversed: the arrow of time, which matching by
+            appearance cannot give. Needs a framework with negatives
+            (``SimCLR``); one more branch-B batch a pair (about 1.5 x the
+            encoder's work). Defaults to False (docs/method.md).
     """
 
     def __init__(self,
@@ -60,6 +68,7 @@ class ViDiDiRecognizer(BaseModel):
                  data_preprocessor: Optional[dict] = None,
                  feature_orders: Sequence[int] = (0, ),
                  channels_last: bool = False,
+                 reversed_negatives: bool = False,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(
             data_preprocessor=data_preprocessor or dict(
@@ -81,6 +90,12 @@ class ViDiDiRecognizer(BaseModel):
         self._check_neck()
         self.framework = MODELS.build(framework)
         self.framework.setup(self.backbone, self.neck)
+        if reversed_negatives and not self.framework.accepts_negatives:
+            raise ValueError(
+                'model.reversed_negatives=True needs a framework with '
+                f'negatives (SimCLR); {type(self.framework).__name__} has '
+                'none: set model.reversed_negatives=False.')
+        self.reversed_negatives = reversed_negatives
 
     @property
     def active_pairs(self) -> Optional[List[Pair]]:
@@ -172,9 +187,14 @@ class ViDiDiRecognizer(BaseModel):
         self.framework.before_step(self.backbone, self.neck)
         losses: Dict[str, torch.Tensor] = {}
         for order_a, order_b in self._active_pairs:
+            clips_b = inputs[order_b][:, 1]
+            negatives = {}
+            if self.reversed_negatives:
+                negatives['negatives'] = self._clips(
+                    time_reversed(clips_b, order_b, time_dim=2))
             pair_losses = self.framework.loss(
                 self.embed, self._clips(inputs[order_a][:, 0]),
-                self._clips(inputs[order_b][:, 1]))
+                self._clips(clips_b), **negatives)
             for name, value in pair_losses.items():
                 losses[name] = losses[name] + value if name in losses else value
         return losses
