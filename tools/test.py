@@ -15,6 +15,7 @@ from mmengine.runner import Runner
 import mmvididi  # noqa: F401  (compat fixes before any config is built)
 from mmvididi.utils import adapt_to_device, exit_on_user_error, load_config
 from mmvididi.utils.checkpoint_loading import check_checkpoint_exists
+from mmvididi.utils.runtime import close_process_group
 
 
 def parse_args() -> argparse.Namespace:
@@ -64,7 +65,10 @@ def main() -> None:
     with exit_on_user_error():
         check_checkpoint_exists(args.checkpoint)  # before anything is built
         cfg = merge_args(load_config(args.config), args)
-        Runner.from_cfg(cfg).test()
+        try:
+            Runner.from_cfg(cfg).test()
+        finally:
+            close_process_group()
 
 
 if __name__ == '__main__':

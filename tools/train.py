@@ -14,6 +14,7 @@ from mmengine.runner import Runner
 
 import mmvididi  # noqa: F401  (compat fixes before any config is built)
 from mmvididi.utils import adapt_to_device, exit_on_user_error, load_config
+from mmvididi.utils.runtime import close_process_group
 
 #: --amp: the mixed-precision wrapper of each wrapper type it accepts
 AMP_WRAPPERS = {
@@ -98,7 +99,10 @@ def main() -> None:
     with exit_on_user_error():
         cfg = merge_args(load_config(args.config), args)
         # ViDiDiHook (default_hooks.pair_schedule) checks the config first
-        Runner.from_cfg(adapt_to_device(cfg)).train()
+        try:
+            Runner.from_cfg(adapt_to_device(cfg)).train()
+        finally:
+            close_process_group()
 
 
 if __name__ == '__main__':

@@ -35,3 +35,13 @@ def adapt_to_device(cfg: Config) -> Config:
     wrapper['device_ids'] = None
     cfg.model_wrapper_cfg = wrapper
     return cfg
+
+
+def close_process_group() -> None:
+    """Destroy the default process group, if one was initialised: the end of
+    a distributed run (``tools/train.py``, ``tools/test.py``). Left to the
+    interpreter's exit, gloo's threads can abort a rank after its run has
+    finished ("terminate called without an active exception", exit status
+    -6), and torchrun then fails a run that succeeded."""
+    if dist.is_available() and dist.is_initialized():
+        dist.destroy_process_group()
