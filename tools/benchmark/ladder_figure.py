@@ -46,6 +46,10 @@ Ladder = Dict[str, Dict[str, Dict[str, Dict[int, float]]]]
 def read_ladder(records: Path) -> Ladder:
     """The values to draw, from the records in ``records`` (module
     docstring)."""
+    lines = {}  # each records file read once: {file name: [record, ...]}
+    for file_name in {name for _, name in RUNGS}:
+        with open(records / file_name) as f:
+            lines[file_name] = [json.loads(line) for line in f]
     ladder: Ladder = {}
     for rung, file_name in RUNGS:
         run_name = re.compile(rf'{rung}4x_({"|".join(MODELS)})_50e_seed(\d+)')
@@ -53,24 +57,22 @@ def read_ladder(records: Path) -> Ladder:
             model: defaultdict(dict) for model in MODELS}
         # (model, seed) -> {fold seed: joint}; a probe run again: the last
         folds: Dict[Tuple[str, int], Dict[int, float]] = defaultdict(dict)
-        with open(records / file_name) as f:
-            for line in f:
-                record = json.loads(line)
-                if record.get('kind') == 'run':
-                    match = run_name.fullmatch(record.get('name', ''))
-                    if match and record.get('r1_o0') is not None:
-                        seed = int(match.group(2))
-                        for key in ('r1_o0', 'r1_o1'):
-                            values[match.group(1)][key][seed] = record[key]
-                elif (record.get('kind') == 'probe'
-                      and record.get('ann_file') == 'test_videos.txt'
-                      and str(record.get('data_root', '')).endswith(
-                          f'data_{rung}_4x')):
-                    match = run_name.search(record.get('checkpoint') or '')
-                    if match and record['checkpoint'].endswith(
-                            f'{match.group(0)}/epoch_50.pth'):
-                        folds[match.group(1), int(match.group(2))][
-                            record.get('fold_seed', 0)] = record['joint']
+        for record in lines[file_name]:
+            if record.get('kind') == 'run':
+                match = run_name.fullmatch(record.get('name', ''))
+                if match and record.get('r1_o0') is not None:
+                    seed = int(match.group(2))
+                    for key in ('r1_o0', 'r1_o1'):
+                        values[match.group(1)][key][seed] = record[key]
+            elif (record.get('kind') == 'probe'
+                  and record.get('ann_file') == 'test_videos.txt'
+                  and str(record.get('data_root', '')).endswith(
+                      f'data_{rung}_4x')):
+                match = run_name.search(record.get('checkpoint') or '')
+                if match and record['checkpoint'].endswith(
+                        f'{match.group(0)}/epoch_50.pth'):
+                    folds[match.group(1), int(match.group(2))][
+                        record.get('fold_seed', 0)] = record['joint']
         for (model, seed), joints in folds.items():
             values[model]['joint'][seed] = sum(joints.values()) / len(joints)
         ladder[rung] = values

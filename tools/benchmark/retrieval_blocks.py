@@ -49,20 +49,17 @@ def metric_results(samples: Sequence[dict]) -> List[dict]:
 
 
 def load_dump(path: Path) -> List[dict]:
-    """The predictions of a ``tools/test.py --dump`` file."""
+    """The predictions of a ``tools/test.py --dump`` file (checked by
+    :func:`block_recalls`)."""
     try:
         with path.open('rb') as f:
             samples = pickle.load(f)
     except (OSError, pickle.UnpicklingError, EOFError) as error:
-        raise DumpError(f'{path}: cannot read it as a tools/test.py --dump '
-                        f'file ({error})') from error
+        raise DumpError('cannot read it as a tools/test.py --dump file '
+                        f'({error})') from error
     if not isinstance(samples, list) or not samples:
-        raise DumpError(f'{path}: not a list of predictions; write it with '
+        raise DumpError('not a list of predictions; write it with '
                         'tools/test.py CONFIG CHECKPOINT --dump FILE')
-    try:
-        metric_results(samples)
-    except DumpError as error:
-        raise DumpError(f'{path}: {error}') from error
     return samples
 
 
@@ -115,8 +112,11 @@ def main() -> None:
           '| --- |')
     for dump in args.dumps:
         with exit_on_user_error(DumpError):
-            samples = load_dump(dump)
-            groups = block_recalls(samples, args.block)
+            try:
+                samples = load_dump(dump)
+                groups = block_recalls(samples, args.block)
+            except DumpError as error:
+                raise DumpError(f'{dump}: {error}') from error
         queries = sum(s[ROLE_FIELD] == 'query' for s in samples)
         for name, g in groups.items():
             sd = '' if g['block_sd'] is None else f"{g['block_sd']:.1f}"
