@@ -1,4 +1,6 @@
 """Runtime adjustments of a config to the machine it runs on."""
+import gc
+
 import torch
 import torch.distributed as dist
 from mmengine.config import Config
@@ -39,9 +41,17 @@ def adapt_to_device(cfg: Config) -> Config:
 
 def close_process_group() -> None:
     """Destroy the default process group, if one was initialised: the end of
-    a distributed run (``tools/train.py``, ``tools/test.py``). Left to the
-    interpreter's exit, gloo's threads can abort a rank after its run has
-    finished ("terminate called without an active exception", exit status
-    -6), and torchrun then fails a run that succeeded."""
+    a distributed run (``tools/train.py``, ``tools/test.py``).
+
+    The run's objects are collected first: a Runner sits in reference cycles,
+    and its DDP model holds the group, so ``destroy_process_group`` alone left
+    gloo's worker threads running (seen on every rank). Left to the
+    interpreter's exit, such a thread that releases a last collective's
+    tensors aborts the rank after its run has finished ("terminate called
+    without an active exception", exit status -6), and torchrun then fails a
+    run that succeeded. Collected, the group is destroyed here and its
+    threads joined. The caller holds no reference to the Runner (the tools
+    build it as a temporary)."""
     if dist.is_available() and dist.is_initialized():
+        gc.collect()
         dist.destroy_process_group()
