@@ -5,8 +5,9 @@ from typing import List
 from mmaction.registry import DATASETS
 
 from mmvididi.datasets.skip_broken_video_dataset import SkipBrokenVideoDataset
-
-ROLES = ('query', 'gallery')
+from mmvididi.utils.prediction_fields import (GALLERY_ROLE, QUERY_ROLE,
+                                              RETRIEVAL_ROLE_FIELD,
+                                              RETRIEVAL_ROLES)
 
 
 @DATASETS.register_module()
@@ -26,8 +27,8 @@ class VideoRetrievalDataset(SkipBrokenVideoDataset):
 
     def __init__(self, query_ann_file: str, gallery_ann_file: str,
                  **kwargs) -> None:
-        self.role_ann_files = dict(query=query_ann_file,
-                                   gallery=gallery_ann_file)
+        self.role_ann_files = {QUERY_ROLE: query_ann_file,
+                               GALLERY_ROLE: gallery_ann_file}
         kwargs.setdefault('test_mode', True)
         super().__init__(ann_file=query_ann_file, **kwargs)
 
@@ -39,9 +40,9 @@ class VideoRetrievalDataset(SkipBrokenVideoDataset):
 
     def load_data_list(self) -> List[dict]:
         data_list = []
-        for role in ROLES:
+        for role in RETRIEVAL_ROLES:
             self.ann_file = self.role_ann_files[role]
             for info in super().load_data_list():
-                info['retrieval_role'] = role
+                info[RETRIEVAL_ROLE_FIELD] = role
                 data_list.append(info)
         return data_list

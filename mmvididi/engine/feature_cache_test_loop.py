@@ -11,12 +11,13 @@ from mmengine.logging import print_log
 from mmengine.runner import TestLoop
 
 from mmvididi.utils.prediction_fields import (FEATURE_FIELD,
-                                              FEATURE_ORDERS_FIELD)
+                                              FEATURE_ORDERS_FIELD,
+                                              RETRIEVAL_ROLE_FIELD)
 from mmvididi.utils.runtime import unwrap_model
 
 #: the prediction fields saved by default: what the retrieval metric reads
 KEPT_FIELDS = (FEATURE_FIELD, FEATURE_ORDERS_FIELD, 'gt_label',
-               'retrieval_role')
+               RETRIEVAL_ROLE_FIELD)
 
 
 @LOOPS.register_module()

@@ -8,7 +8,9 @@ from mmengine.evaluator import BaseMetric
 from mmvididi.derivatives import check_orders
 from mmvididi.evaluation.retrieval import retrieval_recall
 from mmvididi.utils.prediction_fields import (FEATURE_FIELD,
-                                              FEATURE_ORDERS_FIELD)
+                                              FEATURE_ORDERS_FIELD,
+                                              RETRIEVAL_ROLE_FIELD,
+                                              RETRIEVAL_ROLES)
 
 
 def feature_group_name(orders: Sequence[int]) -> str:
@@ -94,13 +96,19 @@ class VideoRetrievalMetric(BaseMetric):
                              'names a group twice.')
         return checked
 
+    @staticmethod
+    def result_of(sample: dict) -> dict:
+        """What :meth:`compute_metrics` takes of one prediction (a packed
+        sample, or a ``tools/test.py --dump`` entry): its feature, label and
+        retrieval role."""
+        return dict(feature=torch.as_tensor(sample[FEATURE_FIELD]).cpu(),
+                    label=int(sample['gt_label']),
+                    role=sample[RETRIEVAL_ROLE_FIELD])
+
     def process(self, data_batch, data_samples: Sequence[dict]) -> None:
         for sample in data_samples:
             self._check_feature_orders(sample.get(FEATURE_ORDERS_FIELD))
-            self.results.append(dict(
-                feature=sample[FEATURE_FIELD].cpu(),
-                label=int(sample['gt_label']),
-                role=sample['retrieval_role']))
+            self.results.append(self.result_of(sample))
 
     def _check_feature_orders(self, declared: Optional[Sequence[int]]) -> None:
         """The prediction's named blocks are the metric's ``orders``."""
@@ -116,18 +124,17 @@ class VideoRetrievalMetric(BaseMetric):
 
     def compute_metrics(self, results: List[dict]) -> Dict[str, float]:
         split = {role: [r for r in results if r['role'] == role]
-                 for role in ('query', 'gallery')}
+                 for role in RETRIEVAL_ROLES}
         empty = [role for role, part in split.items() if not part]
         if empty:
             raise ValueError(
                 f'VideoRetrievalMetric: no {" or ".join(empty)} videos; test '
                 'on a VideoRetrievalDataset with PackActionInputs(meta_keys=('
-                "..., 'retrieval_role')).")
-        tensors = {role: (torch.stack([r['feature'] for r in part]),
-                          torch.tensor([r['label'] for r in part]))
-                   for role, part in split.items()}
-        (query, query_labels), (gallery, gallery_labels) = \
-            tensors['query'], tensors['gallery']
+                f"..., '{RETRIEVAL_ROLE_FIELD}')).")
+        (query, query_labels), (gallery, gallery_labels) = (
+            (torch.stack([r['feature'] for r in split[role]]),
+             torch.tensor([r['label'] for r in split[role]]))
+            for role in RETRIEVAL_ROLES)
         if not self.feature_groups:
             return retrieval_recall(query, query_labels, gallery,
                                     gallery_labels, self.topk)

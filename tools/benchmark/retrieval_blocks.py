@@ -27,9 +27,9 @@ from typing import Dict, List, Sequence
 from mmvididi.evaluation import VideoRetrievalMetric
 from mmvididi.utils import exit_on_user_error
 from mmvididi.utils.prediction_fields import (FEATURE_FIELD,
-                                              FEATURE_ORDERS_FIELD)
-
-ROLE_FIELD = 'retrieval_role'  # VideoRetrievalDataset's, packed per sample
+                                              FEATURE_ORDERS_FIELD,
+                                              GALLERY_ROLE, QUERY_ROLE,
+                                              RETRIEVAL_ROLE_FIELD)
 
 
 class DumpError(ValueError):
@@ -38,14 +38,14 @@ class DumpError(ValueError):
 
 def metric_results(samples: Sequence[dict]) -> List[dict]:
     """The dumped predictions as VideoRetrievalMetric.process keeps them."""
-    if not all(isinstance(s, dict) and ROLE_FIELD in s and FEATURE_FIELD in s
-               for s in samples):
-        raise DumpError(f'a sample without {ROLE_FIELD} or {FEATURE_FIELD}: '
-                        'dump the test of a VideoRetrievalDataset with a '
-                        'model that predicts features (tools/test.py CONFIG '
-                        'CHECKPOINT --dump FILE)')
-    return [dict(feature=sample[FEATURE_FIELD], role=sample[ROLE_FIELD],
-                 label=int(sample['gt_label'])) for sample in samples]
+    if not all(isinstance(s, dict) and RETRIEVAL_ROLE_FIELD in s and
+               FEATURE_FIELD in s for s in samples):
+        raise DumpError(f'a sample without {RETRIEVAL_ROLE_FIELD} or '
+                        f'{FEATURE_FIELD}: dump the test of a '
+                        'VideoRetrievalDataset with a model that predicts '
+                        'features (tools/test.py CONFIG CHECKPOINT --dump '
+                        'FILE)')
+    return [VideoRetrievalMetric.result_of(sample) for sample in samples]
 
 
 def load_dump(path: Path) -> List[dict]:
@@ -68,13 +68,14 @@ def block_recalls(samples: Sequence[dict], block: int) -> Dict[str, dict]:
     for the feature groups of the dump (``order0``, ``order1``,
     ``orders0+1``; ``all`` for a feature of one block). The last block may be
     shorter; a single block has no standard deviation (``None``)."""
-    results = metric_results(samples)
-    queries = [r for r in results if r['role'] == 'query']
-    gallery = [r for r in results if r['role'] == 'gallery']
+    results = metric_results(samples)  # checks every sample's fields
+    queries, gallery = ([r for r, s in zip(results, samples)
+                         if s[RETRIEVAL_ROLE_FIELD] == role]
+                        for role in (QUERY_ROLE, GALLERY_ROLE))
     if not queries or not gallery:
         raise DumpError('no query or no gallery videos: dump the test of a '
                         'VideoRetrievalDataset (tools/test.py --dump), whose '
-                        'samples carry retrieval_role')
+                        f'samples carry {RETRIEVAL_ROLE_FIELD}')
     metric = VideoRetrievalMetric(
         topk=(1, 5), orders=samples[0].get(FEATURE_ORDERS_FIELD))
     overall = metric.compute_metrics(queries + gallery)
@@ -117,7 +118,7 @@ def main() -> None:
                 groups = block_recalls(samples, args.block)
             except DumpError as error:
                 raise DumpError(f'{dump}: {error}') from error
-        queries = sum(s[ROLE_FIELD] == 'query' for s in samples)
+        queries = sum(s[RETRIEVAL_ROLE_FIELD] == QUERY_ROLE for s in samples)
         for name, g in groups.items():
             sd = '' if g['block_sd'] is None else f"{g['block_sd']:.1f}"
             print(f"| {dump.name} | {name} | {queries} | {g['R@1']:.1f} | "
