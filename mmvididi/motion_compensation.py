@@ -15,6 +15,20 @@ frames. Pixels of frame t whose ``W[t, k](p)`` falls outside frame ``t + k``
 for some ``k <= n`` have no data: their order-n derivative is set to 0 and a
 mask says which pixels are valid.
 
+Stabilised (``MotionCompensation(stabilize=True)``), every frame is warped
+onto one reference, the middle ``r`` of the ``T`` frames of order 0 (the
+same frame whatever the highest order), frames included:
+
+    y[t](p) = x[t](W[r, t](p)),
+    order n at t = sum_k (-1)**(n - k) * C(n, k) * y[t + k],
+
+with ``W[r, t] = M[t - 1] o ... o M[r]`` after ``r`` and
+``M[t]^-1 o ... o M[r - 1]^-1`` before it: the clip as a camera fixed on the
+scene would film it, and its plain derivatives. Order 0 (the frames the
+encoder is evaluated on) then shows the movers' motion against the scene
+without the camera's, as the derivatives do. Pixels a frame has no data for
+are 0 in every order it enters, order 0 included.
+
 Estimation of ``M[t]`` (frame t to frame t + 1), for every pair at once:
 
 1. grey frames, each standardised (zero mean, unit spread);
@@ -46,6 +60,8 @@ from typing import List, Optional, Sequence, Tuple
 
 import torch
 import torch.nn.functional as F
+
+from mmvididi.derivatives import temporal_derivatives
 
 #: Motion models, by number of parameters.
 MOTION_MODELS = {'translation': 2, 'similarity': 4, 'affine': 6}
@@ -343,6 +359,27 @@ def compose(second: torch.Tensor, first: torch.Tensor) -> torch.Tensor:
     return torch.cat([linear, shift], dim=-1)
 
 
+def invert(motion: torch.Tensor) -> torch.Tensor:
+    """The inverse ``[A^-1 | -A^-1 b]`` of ``(..., 2, 3)`` motions."""
+    linear = torch.linalg.inv(motion[..., :2])
+    return torch.cat([linear, -(linear @ motion[..., 2:])], dim=-1)
+
+
+def reference_chains(motion: torch.Tensor, reference: int) -> torch.Tensor:
+    """``(B, L - 1, 2, 3)`` motions ``M[t]`` (frame t to t + 1) to the
+    ``(B, L, 2, 3)`` motions ``W[r, t]`` from frame ``r = reference`` to each
+    frame t of the clip (the identity at ``r``)."""
+    num, steps = motion.shape[:2]
+    identity = torch.zeros_like(motion[:, 0])
+    identity[:, 0, 0] = identity[:, 1, 1] = 1
+    chains = [identity] * (steps + 1)
+    for t in range(reference + 1, steps + 1):
+        chains[t] = compose(motion[:, t - 1], chains[t - 1])
+    for t in range(reference - 1, -1, -1):
+        chains[t] = compose(invert(motion[:, t]), chains[t + 1])
+    return torch.stack(chains, dim=1)
+
+
 class MotionCompensation:
     """Temporal derivatives of frames aligned for the camera's motion.
 
@@ -355,6 +392,11 @@ class MotionCompensation:
             frame is not blurred against its unwarped reference) or
             ``'bilinear'``; a pixel is valid when the interpolation reads
             only pixels of the frame.
+        stabilize: warp every frame of the clip onto its middle frame (a
+            stabilised clip, module docstring) and return the orders of
+            that, order 0 included, with a mask for each; False (default):
+            order n at t is aligned to frame t, order 0 is the frames as
+            they are.
         cpu_threads: torch threads for the compensation of frames on a CPU
             (restored afterwards); ``None``: torch's setting. Defaults to 1:
             its many element-wise steps stall in OpenMP when the cores are
@@ -366,7 +408,7 @@ class MotionCompensation:
     def __init__(self, model: str = 'similarity', levels: int = 3,
                  iterations: int = 3, min_size: int = 16,
                  search_size: int = 16, search_radius: int = 3,
-                 interpolation: str = 'bicubic',
+                 interpolation: str = 'bicubic', stabilize: bool = False,
                  cpu_threads: Optional[int] = 1) -> None:
         if model not in MOTION_MODELS:
             raise ValueError(f'MotionCompensation: model={model!r} is not one '
@@ -384,6 +426,7 @@ class MotionCompensation:
                             min_size=min_size, search_size=search_size,
                             search_radius=search_radius)
         self.interpolation = interpolation
+        self.stabilize = bool(stabilize)
         if cpu_threads is not None and cpu_threads < 1:
             raise ValueError('MotionCompensation: cpu_threads must be None or '
                              '>= 1.')
@@ -393,7 +436,7 @@ class MotionCompensation:
         options = ', '.join(f'{k}={v}' for k, v in self.options.items())
         return (f'{self.__class__.__name__}(model={self.model!r}, {options}, '
                 f'interpolation={self.interpolation!r}, '
-                f'cpu_threads={self.cpu_threads})')
+                f'stabilize={self.stabilize}, cpu_threads={self.cpu_threads})')
 
     def estimate(self, frames: torch.Tensor) -> torch.Tensor:
         """``(B, T', H, W, C)`` frames to ``(B, T' - 1, 2, 3)`` motions
@@ -418,11 +461,14 @@ class MotionCompensation:
         Returns:
             One ``(B, T, H, W, C)`` tensor per order (0 where not valid) and
             one ``(B, T, H, W)`` bool mask per order of the valid pixels (all
-            true for order 0).
+            true for order 0 unless ``stabilize``).
         """
         num, length, height, width, channels = frames.shape
         top = max(orders)
         steps = length - top
+        if self.stabilize:
+            with self._threads(frames):
+                return self._stabilised_derivatives(frames, orders)
         images = frames[:, :steps].flatten(0, 1)
         if top == 0:
             mask = torch.ones(images.shape[:3], dtype=torch.bool,
@@ -431,6 +477,50 @@ class MotionCompensation:
                     [mask.view(num, steps, height, width)])
         with self._threads(frames):
             return self._aligned_derivatives(frames, orders)
+
+    def stabilised(self, frames: torch.Tensor, reference: Optional[int] = None
+                   ) -> Tuple[torch.Tensor, torch.Tensor]:
+        """``(B, L, H, W, C)`` frames warped onto frame ``r = reference``
+        (default: the middle one, ``(L - 1) // 2``),
+        ``y[t](p) = x[t](W[r, t](p))``, and the ``(B, L, H, W)`` mask of the
+        pixels each frame has data for (frame ``r`` is itself, every pixel
+        valid)."""
+        num, length, height, width, channels = frames.shape
+        reference = (length - 1) // 2 if reference is None else reference
+        if not 0 <= reference < length:
+            raise ValueError(f'MotionCompensation.stabilised: reference='
+                             f'{reference} is not a frame of {length}.')
+        if length == 1:
+            return frames, torch.ones(frames.shape[:-1], dtype=torch.bool,
+                                      device=frames.device)
+        chains = reference_chains(self.estimate(frames), reference)
+        points = centred_grid(height, width, height, width, frames.dtype,
+                              frames.device)
+        values, valid = sample(
+            frames.flatten(0, 1).permute(0, 3, 1, 2),
+            apply_motion(chains.flatten(0, 1), points), height, width,
+            self.interpolation, _REACH[self.interpolation])
+        stabilised = values.permute(0, 2, 3, 1).reshape(frames.shape).clone()
+        valid = valid.view(num, length, height, width).clone()
+        stabilised[:, reference] = frames[:, reference]  # exactly, no border
+        valid[:, reference] = True
+        return stabilised, valid
+
+    def _stabilised_derivatives(self, frames: torch.Tensor,
+                                orders: Sequence[int]
+                                ) -> Tuple[List[torch.Tensor],
+                                           List[torch.Tensor]]:
+        steps = frames.shape[1] - max(orders)
+        stabilised, valid = self.stabilised(frames, (steps - 1) // 2)
+        outputs, masks = [], []
+        for order, derivative in zip(
+                orders, temporal_derivatives(stabilised, orders, time_dim=1)):
+            mask = valid[:, :steps].clone()
+            for k in range(1, order + 1):
+                mask &= valid[:, k:k + steps]
+            outputs.append(derivative * mask[..., None])
+            masks.append(mask)
+        return outputs, masks
 
     @contextlib.contextmanager
     def _threads(self, frames: torch.Tensor):

@@ -156,13 +156,49 @@ def test_clip_rms_of_compensated_orders_counts_the_valid_pixels_only():
             assert rms.sqrt().item() == pytest.approx(1.0, rel=1e-4)
 
 
+def test_a_stabilised_clip_gives_every_order_aligned_frames_too():
+    """stabilize=True: order 0 is the clip warped onto its middle frame, the
+    baseline's (order 0 alone) the same as ViDiDi's; pixels without data are
+    0 after normalisation, in every order; the reference frame is the
+    normalised frame itself."""
+    data = panned_batch()
+    stabilised = dict(model='translation', stabilize=True)
+    plain = ViDiDiDataPreprocessor(orders=(0, 1, 2))(data)['inputs']
+    vididi = ViDiDiDataPreprocessor(
+        orders=(0, 1, 2), motion_compensation=stabilised)(data,
+                                                          training=True)
+    baseline = ViDiDiDataPreprocessor(
+        orders=(0, ), motion_compensation=stabilised)(data, training=True)
+    frames = vididi['inputs'][0]  # N V C T H W, T = 5
+    torch.testing.assert_close(baseline['inputs'][0], frames, rtol=1e-4,
+                               atol=1e-4)
+    assert not torch.allclose(frames, plain[0])  # the pan is taken out
+    reference = (5 - 1) // 2
+    torch.testing.assert_close(frames[:, :, :, reference],
+                               plain[0][:, :, :, reference])
+    no_data = (frames == 0).all(dim=2)  # N V T H W
+    assert no_data.any() and not no_data[:, :, reference].any()
+    # whole-pixel pans: every frame is the reference where it has data
+    for t in range(5):
+        inside = ~no_data[:, :, t, None].expand_as(frames[:, :, :, t])
+        difference = frames[:, :, :, t] - frames[:, :, :, reference]
+        assert difference[inside].abs().max() < 0.02
+    for order in (1, 2):
+        assert (vididi['inputs'][order][no_data[..., None, :, :, :].expand(
+            -1, -1, 3, -1, -1, -1)] == 0).all()
+
+
 def test_motion_compensation_needs_the_frames_and_a_known_model():
     with pytest.raises(ValueError, match="compute_on='device'"):
         ViDiDiDataPreprocessor(orders=(0, 1), motion_compensation='similarity')(
             panned_batch('host'))
-    # the baseline (order 0 only) needs no frames to align
+    # the baseline (order 0 only) needs no frames to align, unless the
+    # frames are stabilised
     ViDiDiDataPreprocessor(orders=(0, ), motion_compensation='similarity')(
         panned_batch('host'), training=True)
+    with pytest.raises(ValueError, match="compute_on='device'"):
+        ViDiDiDataPreprocessor(orders=(0, ), motion_compensation=dict(
+            stabilize=True))(panned_batch('host'), training=True)
     with pytest.raises(ValueError, match='motion_compensation=.rigid'):
         ViDiDiDataPreprocessor(motion_compensation='rigid')
     with pytest.raises(ValueError, match='see MotionCompensation'):
@@ -183,6 +219,10 @@ def test_motion_compensation_from_the_config_key():
     for options in ({'model.data_preprocessor.motion_compensation':
                      'similarity'},
                     {'model.data_preprocessor.motion_compensation.model':
+                     'similarity',
+                     'model.data_preprocessor.motion_compensation.stabilize':
+                     True},
+                    {'model.data_preprocessor.motion_compensation.model':
                      'affine',
                      'model.data_preprocessor.motion_compensation.levels': 2}):
         cfg = Config.fromfile(ROOT / 'configs/_base_/models/vididi_r3d18.py')
@@ -190,4 +230,6 @@ def test_motion_compensation_from_the_config_key():
         cfg.merge_from_dict(options)
         built = MODELS.build(cfg.model.data_preprocessor).motion_compensation
         assert built.model in ('similarity', 'affine')
+        assert built.stabilize == options.get(
+            'model.data_preprocessor.motion_compensation.stabilize', False)
     assert built.options['levels'] == 2

@@ -7,7 +7,8 @@ import torch
 from mmvididi.derivatives import temporal_derivatives
 from mmvididi.motion_compensation import (MotionCompensation, block_matching,
                                           centred_grid, compose,
-                                          estimate_motion)
+                                          estimate_motion, invert,
+                                          reference_chains)
 
 SIZE = 32
 
@@ -190,13 +191,14 @@ def test_a_panned_static_scene_has_near_zero_compensated_derivatives(model):
         assert (outputs[order][~masks[order]] == 0).all()  # no data: 0
 
 
-def test_the_moving_object_survives_compensation():
+@pytest.mark.parametrize('stabilize', [False, True])
+def test_the_moving_object_survives_compensation(stabilize):
     """Compensated, a moving object on a panned background looks as it does
     to a static camera: its derivative is kept, the background's is gone."""
     moving = panned_clip(moving_object=True)
     static_camera = panned_clip(moving_object=True, camera=False)
     background_only = panned_clip()
-    compensation = MotionCompensation()
+    compensation = MotionCompensation(stabilize=stabilize)
     (got, ), (mask, ) = compensation.derivatives(moving, (1, ))
     (reference, ), _ = compensation.derivatives(static_camera, (1, ))
     (background, ), (background_mask, ) = compensation.derivatives(
@@ -218,6 +220,75 @@ def test_alignment_is_anchored_at_frame_t():
     two = compose(steps[1], steps[0])
     truth = similarity(1.0, 1.02, (3.4, -1.2))  # frame 0 to frame 2
     assert point_error(two, truth) < 0.1
+
+
+def test_chains_to_the_reference_compose_and_invert_the_steps():
+    steps = torch.stack([similarity(0.5 * t, 1 + 0.01 * t, (1.7, -0.6 * t))
+                         for t in range(4)])[None]  # M[0..3], 5 frames
+    identity = similarity()
+    torch.testing.assert_close(compose(invert(steps[0, 2]), steps[0, 2]),
+                               identity)
+    chains = reference_chains(steps, reference=2)[0]
+    torch.testing.assert_close(chains[2], identity)
+    torch.testing.assert_close(chains[3], steps[0, 2])
+    torch.testing.assert_close(chains[4], compose(steps[0, 3], steps[0, 2]))
+    torch.testing.assert_close(chains[1], invert(steps[0, 1]))
+    torch.testing.assert_close(
+        chains[0], invert(compose(steps[0, 1], steps[0, 0])))
+
+
+def camera_poses(length: int) -> list:
+    """panned_clip's camera: frame t shows the scene carried by pose t."""
+    return [similarity(0.5 * t, 1 + 0.01 * t, (1.7 * t, -0.6 * t))
+            for t in range(length)]
+
+
+@pytest.mark.parametrize('model', ['translation', 'similarity'])
+def test_a_stabilised_clip_is_the_scene_seen_from_its_reference_frame(model):
+    """Stabilised, every frame of a panned, rolled and zoomed static scene
+    is the reference frame (the middle of order 0's frames) where it has
+    data, the reference frame itself exactly; every order is 0 where a
+    frame it differences has no data."""
+    clip = panned_clip(length=10)  # T = 8 frames of order 0, orders up to 2
+    compensation = MotionCompensation(model, stabilize=True)
+    stabilised, valid = compensation.stabilised(clip, reference=3)
+    assert torch.equal(stabilised[:, 3], clip[:, 3]) and valid[:, 3].all()
+    scene = texture(0)
+    truth = render(scene, camera_poses(10)[3]).float()[..., None]
+    # of what the camera's motion left (a model that cannot roll or zoom
+    # leaves more behind)
+    limit = 0.06 if model == 'similarity' else 0.25
+    for t in set(range(10)) - {3}:
+        inside = valid[0, t]
+        assert inside.float().mean() > 0.4
+        error = (stabilised[0, t] - truth)[inside].pow(2).mean().sqrt()
+        unaligned = (clip[0, t] - truth)[inside].pow(2).mean().sqrt()
+        assert error < limit * unaligned, (t, error, unaligned)
+    outputs, masks = compensation.derivatives(clip, (0, 1, 2))
+    plain = temporal_derivatives(clip, (0, 1, 2), time_dim=1)
+    assert all(x.shape == p.shape for x, p in zip(outputs, plain))
+    assert not masks[0].all()
+    torch.testing.assert_close(outputs[0][masks[0]],
+                               stabilised[:, :8][masks[0]])
+    for order in (1, 2):
+        assert torch.equal(masks[order], masks[order - 1] & valid[:, order:order + 8])
+        assert interior_rms(outputs[order], masks[order]) < \
+            (0.1 if model == 'similarity' else 0.2) * \
+            interior_rms(plain[order], masks[order])
+    for order in (0, 1, 2):
+        assert (outputs[order][~masks[order]] == 0).all()  # no data: 0
+
+
+def test_stabilised_order_0_is_the_same_whatever_the_highest_order():
+    """The reference is the middle of order 0's frames: the baseline
+    (order 0 only) and ViDiDi (orders 0, 1, 2) see the same frames."""
+    clip = panned_clip(length=10)
+    compensation = MotionCompensation(stabilize=True)
+    (alone, ), (alone_mask, ) = compensation.derivatives(clip[:, :8], (0, ))
+    (with_orders, _, _), (mask, _, _) = compensation.derivatives(clip,
+                                                                 (0, 1, 2))
+    assert torch.equal(alone_mask, mask)
+    torch.testing.assert_close(alone, with_orders, rtol=1e-4, atol=1e-3)
 
 
 def test_batches_give_the_per_sample_results():
@@ -254,6 +325,8 @@ def test_bad_options_name_the_fix():
         MotionCompensation('rigid')
     with pytest.raises(ValueError, match='interpolation'):
         MotionCompensation(interpolation='nearest')
+    with pytest.raises(ValueError, match='reference=5 is not a frame of 4'):
+        MotionCompensation(stabilize=True).stabilised(panned_clip(length=4), 5)
 
 
 def test_cpu_threads_apply_during_the_compensation_only(monkeypatch):

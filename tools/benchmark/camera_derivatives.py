@@ -2,7 +2,8 @@
 camera-motion compensation, along the camera ladder.
 
     python tools/benchmark/camera_derivatives.py [--videos 64] [--size 32]
-        [--compensation similarity] [--figure docs/images/camera_derivatives.png]
+        [--compensation similarity] [--stabilize]
+        [--figure docs/images/camera_derivatives.png]
         [--json work_dirs/camera_derivatives.json]
 
 Every rung films the same scenes from the same seed (MotionDatasetSpec.preset),
@@ -13,8 +14,11 @@ frames before encoding), a training-like clip (10 frames, every 2nd, resized to
 compensation (mmvididi.motion_compensation); the table gives the mean square of
 order 1 (grey levels^2, over valid pixels) relative to the static rung's plain
 one: the share of the derivative that the camera, not the scene, puts there is
-1 - 1 / ratio (0 where the ratio is below 1). The figure shows one handheld
-and one strong video: frames, plain order 1, compensated order 1.
+1 - 1 / ratio (0 where the ratio is below 1), and the share of order 1's
+pixels that keep data after compensation. --stabilize compensates by
+stabilising the clip (every frame warped onto the middle one, the frames too:
+MotionCompensation(stabilize=True)). The figure shows one handheld and one
+strong video: frames, plain order 1, compensated order 1.
 """
 import argparse
 import json
@@ -73,10 +77,12 @@ def measure(videos: int, size: int, compensation) -> dict:
     for name in LADDER:
         row = {}  # ratio: order 1's mean square / the static rung's plain one
         for label, method in (('plain', None), ('compensated', compensation)):
-            ratio = mean_square(*order1(clips[name], method)) / reference
+            diff, valid = order1(clips[name], method)
+            ratio = mean_square(diff, valid) / reference
             row[label] = dict(ratio_mean=float(ratio.mean()),
                               ratio_median=float(np.median(ratio)),
-                              camera_share=float(1 - 1 / ratio.mean()))
+                              camera_share=float(1 - 1 / ratio.mean()),
+                              valid=float(valid.float().mean()))
         rows[name] = row
     return rows
 
@@ -129,21 +135,25 @@ def main() -> None:
                         help='clip side, as in training (default 32)')
     parser.add_argument('--compensation', default='similarity',
                         help='MotionCompensation model (default %(default)s)')
+    parser.add_argument('--stabilize', action='store_true',
+                        help='compensate by stabilising the clip')
     parser.add_argument('--figure', type=Path,
                         default=Path('docs/images/camera_derivatives.png'))
     parser.add_argument('--json', type=Path,
                         default=Path('work_dirs/camera_derivatives.json'))
     args = parser.parse_args()
-    compensation = MotionCompensation(model=args.compensation)
+    compensation = MotionCompensation(model=args.compensation,
+                                      stabilize=args.stabilize)
     rows = measure(args.videos, args.size, compensation)
     print('| camera | order 1 mean square / static, plain | the camera\'s '
-          'share | order 1 mean square / static, compensated |')
-    print('| --- | --- | --- | --- |')
+          'share | order 1 mean square / static, compensated | its pixels '
+          'with data |')
+    print('| --- | --- | --- | --- | --- |')
     for name, row in rows.items():
         plain, aligned = row['plain'], row['compensated']
         print(f'| {name} | {plain["ratio_mean"]:.2f} | '
               f'{100 * max(plain["camera_share"], 0):.0f} % | '
-              f'{aligned["ratio_mean"]:.2f} |')
+              f'{aligned["ratio_mean"]:.2f} | {100 * aligned["valid"]:.0f} % |')
     args.json.parent.mkdir(parents=True, exist_ok=True)
     record = dict(vars(args), rows=rows)
     args.json.write_text(json.dumps(record, default=str, indent=2))

@@ -59,10 +59,16 @@ class ViDiDiDataPreprocessor(BaseDataPreprocessor):
             (:mod:`mmvididi.motion_compensation`): a motion model
             (``'translation'``, ``'similarity'``, ``'affine'``) or a dict of
             ``MotionCompensation`` arguments (``model``, ``levels``,
-            ``iterations``, ``interpolation``, ...). Order n at t is then the
-            difference of frames t..t+n warped onto frame t; pixels the warp
-            leaves without data are 0 in every order >= 1 and left out of
-            ``clip_rms``. Needs the frames: ``TemporalDerivative(
+            ``iterations``, ``interpolation``, ``stabilize``, ...). Order n
+            at t is then the difference of frames t..t+n warped onto frame
+            t; pixels the warp leaves without data are 0 in every order >= 1
+            and left out of ``clip_rms``. With ``stabilize=True`` every
+            frame is warped onto the middle frame of order 0, the frames
+            too (a stabilised clip, for the baseline's order 0 as well):
+            pixels without data are 0 in every order, order 0 after its
+            normalisation (the mean colour). It applies in training and in
+            evaluation alike: the model sees clips as it was trained on
+            them. Needs the frames: ``TemporalDerivative(
             compute_on='device')``.
         static_frame_mix: off (``None``, the default), or a dict of
             :class:`~mmvididi.static_frame_mix.StaticFrameMix` arguments
@@ -142,13 +148,22 @@ class ViDiDiDataPreprocessor(BaseDataPreprocessor):
                 f'e.g. {example}.')
         return _build_option(component, key, option)
 
+    def compensates(self, orders: Sequence[int]) -> bool:
+        """Whether ``orders`` are computed by ``motion_compensation``: some
+        order above 0, or any order of a stabilised clip."""
+        return self.motion_compensation is not None and (
+            max(orders) > 0 or self.motion_compensation.stabilize)
+
     def normalise(self, x: torch.Tensor, order: int,
                   valid: Optional[torch.Tensor] = None) -> torch.Tensor:
         """``(N, V, T, H, W, C)`` order-``order`` clips, normalised;
-        ``valid`` ``(N, V, T, H, W)``: the pixels ``clip_rms`` averages over
-        (all if None)."""
+        ``valid`` ``(N, V, T, H, W)``: the pixels with data (all if None):
+        those ``clip_rms`` averages over, and of order 0 those kept (the
+        others are 0, the mean colour)."""
         if order == 0:
-            return (x - self.mean) / self.std
+            normalised = (x - self.mean) / self.std
+            return normalised if valid is None else \
+                normalised * valid[..., None]
         if self.derivative_norm == 'std':
             return x / (self.std * self.derivative_scale.get(order, 1.0))
         if valid is None:
@@ -164,13 +179,15 @@ class ViDiDiDataPreprocessor(BaseDataPreprocessor):
                                 orders: Sequence[int]) -> tuple:
         """``(N, V, T + k, H, W, C)`` float frames to the orders of frames
         aligned for camera motion, and their ``(N, V, T, H, W)`` valid
-        pixels (``None`` for order 0)."""
+        pixels (``None`` for order 0 unless the clip is stabilised)."""
         num, views = frames.shape[:2]
         outputs, masks = self.motion_compensation.derivatives(
             frames.flatten(0, 1), orders)
         clips: List[torch.Tensor] = [
             x.view((num, views) + x.shape[1:]) for x in outputs]
-        valid = [None if order == 0 else m.view((num, views) + m.shape[1:])
+        stabilised = self.motion_compensation.stabilize
+        valid = [None if order == 0 and not stabilised else
+                 m.view((num, views) + m.shape[1:])
                  for order, m in zip(orders, masks)]
         return clips, valid
 
@@ -190,7 +207,7 @@ class ViDiDiDataPreprocessor(BaseDataPreprocessor):
         camera_augment = self.camera_augment if training else None
         if batch.ndim == 7:  # host: N x V x O x T x H x W x C
             needs_frames = []  # the options that work on the frames
-            if self.motion_compensation is not None and max(orders) > 0:
+            if self.compensates(orders):
                 needs_frames.append('motion_compensation')
             if camera_augment is not None:
                 needs_frames.append('camera_augment')
@@ -206,7 +223,7 @@ class ViDiDiDataPreprocessor(BaseDataPreprocessor):
             frames = batch[:, :, :length].float()
             if camera_augment is not None:
                 frames = camera_augment(frames)
-            if self.motion_compensation is not None and max(orders) > 0:
+            if self.compensates(orders):
                 clips, valid = self.compensated_derivatives(frames, orders)
             else:
                 clips = temporal_derivatives(frames, orders, time_dim=2)
