@@ -305,3 +305,45 @@ def test_probe_models_tool_computes_features_once_per_model(probe_videos,
     assert (f'other: python tools/test.py {config} {checkpoint} --cfg-options '
             f'test_dataloader.dataset.data_root={probe_videos} '
             'test_dataloader.dataset.ann_file=list.txt') in run.stdout
+
+
+def test_probe_models_tool_passes_config_options_to_every_model(probe_videos,
+                                                                tmp_path):
+    """--cfg-options: the preprocessing a model was trained with (here
+    stabilised clips) applies to every model probed, is recorded in each JSON
+    line and is part of the tools/test.py command it prints."""
+    config = 'configs/probes/motion_probe_synthetic_motion_tiny.py'
+    options = ['model.data_preprocessor.motion_compensation.model=similarity',
+               'model.data_preprocessor.motion_compensation.stabilize=True']
+    lines = {}
+    for name, extra in (('plain', []), ('stabilised', ['--cfg-options'] + options)):
+        log = tmp_path / f'{name}.jsonl'
+        run = subprocess.run(
+            [sys.executable, 'tools/benchmark/probe_models.py', config,
+             str(probe_videos), '--ann-file', 'list.txt', '--model',
+             f'{name}={probe_checkpoint(tmp_path, config)}', '--no-random',
+             '--fold-seeds', '0', '--num-positions', '1', '--work-dir',
+             str(tmp_path / name), '--log', str(log)] + extra,
+            cwd=ROOT, capture_output=True, text=True,
+            env=dict(os.environ, OMP_NUM_THREADS='1'))
+        assert run.returncode == 0, run.stderr[-3000:]
+        lines[name] = json.loads(log.read_text())
+    assert lines['plain']['cfg_options'] == {}
+    assert lines['stabilised']['cfg_options'] == {
+        'model.data_preprocessor.motion_compensation.model': 'similarity',
+        'model.data_preprocessor.motion_compensation.stabilize': True}
+    # the same weights see other clips: stabilised, the border has no data
+    assert lines['plain']['shuffle_sensitivity'] != \
+        lines['stabilised']['shuffle_sensitivity']
+    assert run.stdout.rstrip().endswith(' ' + ' '.join(options))
+
+
+def probe_checkpoint(tmp_path, config: str):
+    """The probe config's model as built, seeded 1, saved once."""
+    checkpoint = tmp_path / 'seeded1.pth'
+    if not checkpoint.exists():
+        init_default_scope('mmaction')
+        torch.manual_seed(1)
+        torch.save(dict(state_dict=MODELS.build(
+            Config.fromfile(ROOT / config).model).state_dict()), checkpoint)
+    return checkpoint

@@ -5,14 +5,19 @@ list, each through the Runner, over several splits by source video.
         [--ann-file videos.txt] [--video-dir videos] \
         [--model NAME=CHECKPOINT ...] [--no-random] [--fold-seeds 0 1 2] \
         [--num-positions 8] [--work-dir work_dirs/probes] \
-        [--log work_dirs/probes/probes.jsonl]
+        [--log work_dirs/probes/probes.jsonl] [--cfg-options KEY=VALUE ...]
 
 CONFIG is a probe config (``configs/probes/``; the tiny models':
 ``configs/probes/motion_probe_synthetic_motion_tiny.py``). Each model's clip
 features are computed once; ``MotionProbeMetric`` then runs once per fold
 seed (a different dealing of the source videos into the 5 folds), so the
 spread over ``--fold-seeds`` is that of the split, on one set of weights. The
-random encoder is the config's model as built, seeded 0. Prints a table (mean
+random encoder is the config's model as built, seeded 0. --cfg-options
+change the config for every model probed, the random encoder included: a
+model trained with preprocessing options that the probe config lacks is
+probed with them, e.g. ``model.data_preprocessor.motion_compensation.model=
+similarity model.data_preprocessor.motion_compensation.stabilize=True`` for
+a run trained on stabilised clips. Prints a table (mean
 and range over the fold seeds) and appends one JSON line per model and fold
 seed to ``--log``; for a checkpoint, the same numbers (fold seed 0) come from
 
@@ -34,6 +39,7 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 import numpy as np
+from mmengine.config import DictAction
 from mmengine.runner import Runner
 
 # the Runner helpers beside this file
@@ -56,7 +62,8 @@ def probe(config: str, checkpoint: Optional[Path], args) -> List[Dict]:
                                args.num_positions,
                            'test_dataloader.num_workers': args.workers,
                            'test_dataloader.persistent_workers':
-                               args.workers > 0})
+                               args.workers > 0,
+                           **(args.cfg_options or {})})
     metric = cfg.test_evaluator
     cfg.test_evaluator = [dict(metric, seed=seed, prefix=f'{PROBE_PREFIX}{seed}')
                           for seed in args.fold_seeds]
@@ -88,6 +95,9 @@ def main() -> None:
                         default=Path('work_dirs/probes'))
     parser.add_argument('--log', type=Path,
                         default=Path('work_dirs/probes/probes.jsonl'))
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        help='config keys for every model probed, e.g. the '
+                        "preprocessing options of the models' training")
     args = parser.parse_args()
     models: Dict[str, Optional[Path]] = {} if args.no_random else {RANDOM: None}
     for item in args.model:
@@ -112,7 +122,8 @@ def main() -> None:
                     else str(checkpoint), config=args.config,
                     data_root=str(args.data_root), ann_file=args.ann_file,
                     num_positions=args.num_positions, fold_seed=seed,
-                    seconds=seconds, **result)) + '\n')
+                    cfg_options=args.cfg_options or {}, seconds=seconds,
+                    **result)) + '\n')
         rows.append((name, results))
         floor = floor or results
     first = rows[0][1][0]
@@ -135,7 +146,9 @@ def main() -> None:
                   f'test_dataloader.dataset.ann_file={args.ann_file} '
                   'test_dataloader.dataset.data_prefix.video='
                   f'{args.video_dir} '
-                  f'test_dataloader.dataset.num_positions={args.num_positions}')
+                  f'test_dataloader.dataset.num_positions={args.num_positions}'
+                  + ''.join(f' {shlex.quote(f"{key}={value}")}'
+                            for key, value in (args.cfg_options or {}).items()))
 
 
 if __name__ == '__main__':
