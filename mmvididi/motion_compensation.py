@@ -432,6 +432,12 @@ class MotionCompensation:
                              '>= 1.')
         self.cpu_threads = cpu_threads
 
+    def settings(self) -> dict:
+        """The arguments that decide the output (``cpu_threads`` only decides
+        the speed), as a dict of them."""
+        return dict(model=self.model, **self.options,
+                    interpolation=self.interpolation, stabilize=self.stabilize)
+
     def __repr__(self) -> str:
         options = ', '.join(f'{k}={v}' for k, v in self.options.items())
         return (f'{self.__class__.__name__}(model={self.model!r}, {options}, '

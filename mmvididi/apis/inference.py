@@ -14,6 +14,7 @@ read through the config's test pipeline (for a ViDiDi model: per order of
 L2-normalised, concatenated).
 """
 import copy
+import warnings
 from pathlib import Path
 from typing import List, Optional, Sequence, Union
 
@@ -28,6 +29,9 @@ from mmvididi.utils.checkpoint_fit import (check_checkpoint_fits,
                                            checkpoint_state)
 from mmvididi.utils.config_loading import load_config
 from mmvididi.utils.prediction_fields import FEATURE_FIELD
+from mmvididi.utils.preprocessing_match import (mismatch_message,
+                                                preprocessing_mismatch,
+                                                trained_preprocessor_cfg)
 
 PathLike = Union[str, Path]
 
@@ -86,11 +90,16 @@ def init_model(config: Union[PathLike, Config],
 def load_model_weights(model: torch.nn.Module, checkpoint: str) -> None:
     """Load ``checkpoint``'s state dict into ``model``; every ``backbone.*``
     weight of the model (every weight if it has no backbone) must be there
-    (:func:`~mmvididi.utils.checkpoint_fit.check_checkpoint_fits`)."""
+    (:func:`~mmvididi.utils.checkpoint_fit.check_checkpoint_fits`). Warns
+    (``UserWarning``) when the checkpoint's run prepared its clips otherwise
+    than the model does (:mod:`mmvididi.utils.preprocessing_match`)."""
     loaded = _load_checkpoint(checkpoint, map_location='cpu')
     state = checkpoint_state(loaded, checkpoint)
     check_checkpoint_fits(model, state, checkpoint)
     load_state_dict(model, state, strict=False, logger='current')
+    fixes = preprocessing_mismatch(trained_preprocessor_cfg(loaded), model)
+    if fixes:
+        warnings.warn(mismatch_message(checkpoint, fixes), stacklevel=3)
 
 
 def test_pipeline_config(cfg: Config) -> list:

@@ -1,10 +1,16 @@
 """CheckpointFitHook: a checkpoint whose backbone does not fit the model stops
 the run, before it trains or tests a randomly initialised encoder."""
+import logging
+
 from mmaction.registry import HOOKS
 from mmengine.hooks import Hook
+from mmengine.logging import print_log
 
 from mmvididi.utils.checkpoint_fit import (check_checkpoint_fits,
                                            checkpoint_state)
+from mmvididi.utils.preprocessing_match import (mismatch_message,
+                                                preprocessing_mismatch,
+                                                trained_preprocessor_cfg)
 from mmvididi.utils.runtime import unwrap_model
 
 
@@ -18,6 +24,11 @@ class CheckpointFitHook(Hook):
     keys may differ, as mmengine's non-strict loading allows: a supervised
     MMAction2 ``Recognizer3D`` checkpoint probes through a ViDiDi config of the
     same backbone. ``configs/_base_/default_runtime.py`` registers it.
+
+    It also warns when the checkpoint's run prepared its clips otherwise than
+    the model does (:mod:`mmvididi.utils.preprocessing_match`: a probe or
+    retrieval config without the ``motion_compensation`` the run was trained
+    with, say), naming the ``--cfg-options`` that make them agree.
     """
 
     priority = 'VERY_HIGH'
@@ -25,5 +36,10 @@ class CheckpointFitHook(Hook):
     def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
         name = runner.cfg.get('load_from') or \
             f'(the one loaded into the run in {runner.work_dir})'
-        check_checkpoint_fits(unwrap_model(runner.model),
-                              checkpoint_state(checkpoint, name), name)
+        model = unwrap_model(runner.model)
+        check_checkpoint_fits(model, checkpoint_state(checkpoint, name), name)
+        fixes = preprocessing_mismatch(trained_preprocessor_cfg(checkpoint),
+                                       model)
+        if fixes:
+            print_log(mismatch_message(name, fixes), logger='current',
+                      level=logging.WARNING)

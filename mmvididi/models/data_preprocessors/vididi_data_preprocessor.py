@@ -148,6 +148,21 @@ class ViDiDiDataPreprocessor(BaseDataPreprocessor):
                 f'e.g. {example}.')
         return _build_option(component, key, option)
 
+    def evaluation_settings(self) -> dict:
+        """The arguments that decide the clips the encoder sees in
+        evaluation (the training-only options left out), as plain values: a
+        checkpoint's features are those of clips prepared this way
+        (:mod:`mmvididi.utils.preprocessing_match` compares them)."""
+        compensation = self.motion_compensation
+        return dict(
+            mean=[round(float(x), 6) for x in self.mean],
+            std=[round(float(x), 6) for x in self.std],
+            derivative_norm=self.derivative_norm, min_rms=float(self.min_rms),
+            derivative_scale={int(k): float(v)
+                              for k, v in self.derivative_scale.items()},
+            motion_compensation=None if compensation is None
+            else compensation.settings())
+
     def compensates(self, orders: Sequence[int]) -> bool:
         """Whether ``orders`` are computed by ``motion_compensation``: some
         order above 0, or any order of a stabilised clip."""
