@@ -3,6 +3,7 @@ through the Runner, reports, and tools/test.py giving the same numbers from the
 checkpoint; the benchmark's runs; the derivative visualiser."""
 import importlib.util
 import json
+import os
 import shlex
 import subprocess
 import sys
@@ -322,10 +323,12 @@ def test_tuning_run_random_encoder(motion_root, tmp_path):
          'configs/synthetic_motion/vididi_simclr_r3d_tiny.py', str(motion_root),
          '0', '--work-dir', str(tmp_path), '--log', str(log), '--options',
          json.dumps({'test_dataloader.num_workers': 0, 'seed': 3})],
-        cwd=ROOT, capture_output=True, text=True)
+        cwd=ROOT, capture_output=True, text=True,
+        env=dict(os.environ, OMP_NUM_THREADS='1'))
     assert run.returncode == 0, run.stderr[-3000:]
     record = json.loads(log.read_text())
     assert record['name'] == 'random' and record['epochs'] == 0
+    assert record['threads'] == 1  # torch's, as OMP_NUM_THREADS set them
     assert record['seed'] == 3 and record['final_loss'] is None
     assert record['opts'] == {'test_dataloader.num_workers': 0}
     for key in ('r1_o0', 'r1_o1', 'r1_o01', 'r5_o0'):

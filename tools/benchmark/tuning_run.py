@@ -13,8 +13,12 @@ EPOCHS 0 tests the config's encoder as built, randomly initialised (seeded by
 ``batch`` and ``seed`` go to benchmark_config's arguments, every other key is a
 --cfg-options key. The line keeps the name, the
 options, R@1 of the test videos among the train videos on order 0, order 1 and
-both, R@5 on order 0, the final loss, wall minutes, train and test wall seconds
-and the load average at the end (CPU wall times on a shared machine vary).
+both, R@5 on order 0, the final loss, wall minutes, train and test wall seconds,
+torch's threads and the load average at the end (CPU wall times on a shared
+machine vary). Runs side by side on a few cores: give each
+``OMP_NUM_THREADS`` = cores / runs; torch's default, a thread a core in every
+run, oversubscribes the cores (two runs on 2 cores took 2.2 to 2.5 s a step
+each, against 0.7 to 0.85 s with ``OMP_NUM_THREADS=1``).
 --resume goes on from the newest checkpoint in the run's work dir (the
 Runner's own resume: weights, optimizer, schedules, iteration); the line then
 names the checkpoint it went on from, and its wall times cover only the part run here.
@@ -26,6 +30,7 @@ import sys
 import time
 from pathlib import Path
 
+import torch
 from mmengine.runner import Runner, find_latest_checkpoint
 
 # the Runner helpers beside this file
@@ -77,7 +82,7 @@ def main() -> None:
         r1_o1=groups['order1']['R@1'], r1_o01=groups['orders0+1']['R@1'],
         r5_o0=groups['order0']['R@5'],
         final_loss=loss_curve(runner)[-1] if args.epochs else None,
-        train_wall=round(trained - start),
+        train_wall=round(trained - start), threads=torch.get_num_threads(),
         test_wall=round(time.time() - trained), resumed_from=resumed_from)
     print(json.dumps(record), flush=True)
     args.log.parent.mkdir(parents=True, exist_ok=True)
