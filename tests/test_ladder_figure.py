@@ -16,6 +16,11 @@ def write_records(folder):
         dict(run, name='static4x_vididi+sfm_50e_seed0', r1_o0=99.0),
         dict(run, name='handheld4x_vididi_50e_seed0', r1_o0=99.0),  # CPU
         dict(run, name='strong4x_vididi_50e_seed2', r1_o1=5.0),
+        dict(run, name='strong4x_vididi+stab_50e_seed1', r1_o0=18.0),
+        dict(run, name='handheld4x_baseline+stab_50e_seed0', r1_o0=11.0),
+        dict(probe, data_root='work_dirs/supervised/data_strong_4x',
+             checkpoint='w/strong4x_vididi+stab_50e_seed1/epoch_50.pth',
+             joint=24.0),
     ] + [dict(probe, data_root='work_dirs/supervised/data_static_4x',
               checkpoint='w/static4x_vididi_50e_seed0/epoch_50.pth',
               fold_seed=fold, joint=joint)
@@ -45,6 +50,12 @@ def test_each_rung_from_its_own_records(tmp_path):
     assert ladder['mild']['baseline']['r1_o0'] == {0: 13.0}
     assert ladder['strong']['vididi']['r1_o1'] == {2: 5.0}
     assert not ladder['strong']['baseline']['r1_o0']
+    # stabilised clips: their own series, from the CPU records on every rung
+    assert ladder['strong']['vididi+stab']['r1_o0'] == {1: 18.0}
+    assert ladder['strong']['vididi+stab']['joint'] == {1: 24.0}
+    assert not ladder['strong']['vididi']['joint']  # not the plain model's
+    assert ladder['handheld']['baseline+stab']['r1_o0'] == {0: 11.0}
+    assert not ladder['static']['vididi+stab']['r1_o0']
 
 
 def test_the_figure_from_the_command_line(tmp_path):

@@ -11,9 +11,11 @@ It reads the ``kind: run`` and ``kind: probe`` lines of the JSONL records
 ``{rung}4x_{vididi|baseline}_50e_seed{N}`` in the file that
 docs/motion_benchmark.md's ladder table takes the rung from (``RUNGS``: the
 static and strong rungs from the CPU runs, mild and handheld from the GPU
-runs), the last line of a name winning (a resumed run's), and the probes of
-those runs' ``epoch_50.pth`` on the rung's ``test_videos.txt``, averaged over
-fold seeds. Draws nothing it did not find, and prints what it drew.
+runs), and those named ``{rung}4x_{vididi|baseline}+stab_50e_seed{N}``
+(trained and tested on stabilised clips) in the CPU runs, the last line of a
+name winning (a resumed run's), and the probes of those runs' ``epoch_50.pth``
+on the rung's ``test_videos.txt``, averaged over fold seeds. Draws nothing it
+did not find, and prints what it drew.
 """
 import argparse
 import json
@@ -21,7 +23,7 @@ import re
 import sys
 from collections import defaultdict
 from pathlib import Path
-from typing import Dict, Tuple
+from typing import Dict, List, Tuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from motion_benchmark import CHANCE_R1  # noqa: E402
@@ -34,6 +36,10 @@ RUNGS: Tuple[Tuple[str, str], ...] = (
     ('strong', 'realistic_4x_cpu_runs.jsonl'),
 )
 MODELS = ('vididi', 'baseline')
+#: the runs on stabilised clips (MotionCompensation(stabilize=True)), and the
+#: records file they are in
+STABILISED = ('vididi+stab', 'baseline+stab')
+STABILISED_RECORDS = 'realistic_4x_cpu_runs.jsonl'
 #: panel: (title, what a value is, chance)
 PANELS = (('frames (order 0), R@1', 'r1_o0', CHANCE_R1),
           ('first derivative (order 1), R@1', 'r1_o1', CHANCE_R1),
@@ -47,36 +53,46 @@ def read_ladder(records: Path) -> Ladder:
     """The values to draw, from the records in ``records`` (module
     docstring)."""
     lines = {}  # each records file read once: {file name: [record, ...]}
-    for file_name in {name for _, name in RUNGS}:
+    for file_name in {name for _, name in RUNGS} | {STABILISED_RECORDS}:
         with open(records / file_name) as f:
             lines[file_name] = [json.loads(line) for line in f]
     ladder: Ladder = {}
     for rung, file_name in RUNGS:
-        run_name = re.compile(rf'{rung}4x_({"|".join(MODELS)})_50e_seed(\d+)')
-        values: Dict[str, Dict[str, Dict[int, float]]] = {
-            model: defaultdict(dict) for model in MODELS}
-        # (model, seed) -> {fold seed: joint}; a probe run again: the last
-        folds: Dict[Tuple[str, int], Dict[int, float]] = defaultdict(dict)
-        for record in lines[file_name]:
-            if record.get('kind') == 'run':
-                match = run_name.fullmatch(record.get('name', ''))
-                if match and record.get('r1_o0') is not None:
-                    seed = int(match.group(2))
-                    for key in ('r1_o0', 'r1_o1'):
-                        values[match.group(1)][key][seed] = record[key]
-            elif (record.get('kind') == 'probe'
-                  and record.get('ann_file') == 'test_videos.txt'
-                  and str(record.get('data_root', '')).endswith(
-                      f'data_{rung}_4x')):
-                match = run_name.search(record.get('checkpoint') or '')
-                if match and record['checkpoint'].endswith(
-                        f'{match.group(0)}/epoch_50.pth'):
-                    folds[match.group(1), int(match.group(2))][
-                        record.get('fold_seed', 0)] = record['joint']
-        for (model, seed), joints in folds.items():
-            values[model]['joint'][seed] = sum(joints.values()) / len(joints)
-        ladder[rung] = values
+        ladder[rung] = {
+            **read_models(rung, MODELS, lines[file_name]),
+            **read_models(rung, STABILISED, lines[STABILISED_RECORDS])}
     return ladder
+
+
+def read_models(rung: str, models: Tuple[str, ...], lines: List[dict]
+                ) -> Dict[str, Dict[str, Dict[int, float]]]:
+    """``{model: {metric: {seed: value}}}`` of ``models`` on ``rung``, from
+    one records file's ``lines``."""
+    run_name = re.compile(
+        rf'{rung}4x_({"|".join(map(re.escape, models))})_50e_seed(\d+)')
+    values: Dict[str, Dict[str, Dict[int, float]]] = {
+        model: defaultdict(dict) for model in models}
+    # (model, seed) -> {fold seed: joint}; a probe run again: the last
+    folds: Dict[Tuple[str, int], Dict[int, float]] = defaultdict(dict)
+    for record in lines:
+        if record.get('kind') == 'run':
+            match = run_name.fullmatch(record.get('name', ''))
+            if match and record.get('r1_o0') is not None:
+                seed = int(match.group(2))
+                for key in ('r1_o0', 'r1_o1'):
+                    values[match.group(1)][key][seed] = record[key]
+        elif (record.get('kind') == 'probe'
+              and record.get('ann_file') == 'test_videos.txt'
+              and str(record.get('data_root', '')).endswith(
+                  f'data_{rung}_4x')):
+            match = run_name.search(record.get('checkpoint') or '')
+            if match and record['checkpoint'].endswith(
+                    f'{match.group(0)}/epoch_50.pth'):
+                folds[match.group(1), int(match.group(2))][
+                    record.get('fold_seed', 0)] = record['joint']
+    for (model, seed), joints in folds.items():
+        values[model]['joint'][seed] = sum(joints.values()) / len(joints)
+    return values
 
 
 def draw(ladder: Ladder, path: Path) -> None:
@@ -85,8 +101,11 @@ def draw(ladder: Ladder, path: Path) -> None:
     fig = Figure(figsize=(13, 4))  # no pyplot: no GUI backend, no state
     axes = fig.subplots(1, len(PANELS))
     rungs = [rung for rung, _ in RUNGS]
-    styles = dict(vididi=('ViDiDi', 'tab:red', -0.06),
-                  baseline=('baseline', 'tab:blue', 0.06))
+    styles = {'vididi': ('ViDiDi', 'tab:red', -0.09),
+              'baseline': ('baseline', 'tab:blue', -0.03),
+              'vididi+stab': ('ViDiDi, stabilised clips', 'tab:orange', 0.03),
+              'baseline+stab': ('baseline, stabilised clips', 'tab:cyan',
+                                0.09)}
     for ax, (title, key, chance) in zip(axes, PANELS):
         ax.axhline(chance, color='grey', linewidth=0.8, linestyle=':')
         for model, (label, colour, shift) in styles.items():
@@ -99,8 +118,9 @@ def draw(ladder: Ladder, path: Path) -> None:
                            color=colour, s=14, alpha=0.6)
                 xs.append(x)
                 means.append(sum(seeds.values()) / len(seeds))
-            ax.plot(xs, means, color=colour, marker='_', markersize=14,
-                    label=f'{label} (mean of seeds)')
+            if xs:
+                ax.plot(xs, means, color=colour, marker='_', markersize=14,
+                        label=f'{label} (mean of seeds)')
         ax.set_xticks(range(len(rungs)), [
             f'{rung}\n({file_name.split("_")[2].upper()})'
             for rung, file_name in RUNGS])
@@ -108,7 +128,7 @@ def draw(ladder: Ladder, path: Path) -> None:
     axes[0].set_ylabel('% (dotted: chance)')
     axes[-1].legend(fontsize=8)
     fig.suptitle('The camera ladder, SimCLR, 4 x data, 2,400 steps: '
-                 'each dot a training seed')
+                 'each dot a training seed (stabilised clips: CPU)')
     fig.tight_layout()
     fig.savefig(path, dpi=100)
 
