@@ -1,8 +1,12 @@
 """ViDiDiDataPreprocessor: same orders from host int16 and device uint8 input."""
+import argparse
+import warnings
+
 import numpy as np
 import pytest
 import torch
 from mmaction.structures import ActionDataSample
+from mmengine.config import Config, DictAction
 
 from mmvididi.datasets.transforms import TemporalDerivative
 from mmvididi.models import ViDiDiDataPreprocessor
@@ -80,6 +84,51 @@ def test_fixed_std_scale():
     raw = binomial_reference(frames[0, 0], 1, 5)
     np.testing.assert_allclose(out[1][0, 0].permute(1, 2, 3, 0).numpy(),
                                raw / (STD * 0.5), rtol=1e-5)
+
+
+def test_a_scale_from_the_command_line_is_the_scale_of_its_order():
+    """``--cfg-options ...derivative_scale.1=0.5`` gives the key '1': the
+    same preprocessor as ``{1: 0.5}``, the command line's value winning
+    over the config's."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction)
+    options = parser.parse_args([
+        '--cfg-options', 'preprocessor.derivative_scale.1=0.25']).cfg_options
+    cfg = Config(dict(preprocessor=dict(derivative_norm='std',
+                                        derivative_scale={1: 0.5, 2: 2.0})))
+    cfg.merge_from_dict(options)
+    assert '1' in cfg.preprocessor.derivative_scale  # a string, as merged
+    from_command_line = ViDiDiDataPreprocessor(orders=(1, ), **cfg.preprocessor)
+    assert from_command_line.derivative_scale == {1: 0.25, 2: 2.0}
+    data, frames = batch('host')
+    out = from_command_line(data)['inputs']
+    np.testing.assert_allclose(
+        out[1][0, 0].permute(1, 2, 3, 0).numpy(),
+        binomial_reference(frames[0, 0], 1, 5) / (STD * 0.25), rtol=1e-5)
+
+
+@pytest.mark.parametrize('scale, message', [
+    ({0: 0.5}, "key 0 is not a derivative order"),
+    ({'first': 0.5}, "key 'first' is not a derivative order"),
+    ({1: 0.0}, r'derivative_scale\[1\]=0.0 is not a positive number'),
+    ({'2': 'half'}, r"derivative_scale\[2\]='half' is not a positive"),
+    ([0.5], r'derivative_scale=\[0.5\] is not a dict'),
+])
+def test_a_scale_that_would_be_ignored_or_wrong_is_rejected(scale, message):
+    with pytest.raises(ValueError, match=message):
+        ViDiDiDataPreprocessor(derivative_norm='std', derivative_scale=scale)
+
+
+def test_a_scale_without_the_std_norm_is_ignored_with_a_warning():
+    with pytest.warns(UserWarning, match=r"derivative_scale=\{1: 0.5\} is "
+                      "ignored: derivative_norm='clip_rms'"):
+        preprocessor = ViDiDiDataPreprocessor(derivative_scale={1: 0.5})
+    assert preprocessor.evaluation_settings()['derivative_scale'] == {}
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')
+        assert ViDiDiDataPreprocessor(
+            derivative_norm='std', derivative_scale={1: 1.0, 2: 0.5}
+        ).evaluation_settings()['derivative_scale'] == {2: 0.5}
 
 
 def test_orders_missing_from_the_data_name_the_fix():

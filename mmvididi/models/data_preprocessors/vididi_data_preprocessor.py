@@ -1,16 +1,59 @@
 """ViDiDiDataPreprocessor: batches of views to normalised clips, one per order."""
-from typing import Dict, List, Optional, Sequence, Union
+import warnings
+from typing import Dict, List, Mapping, Optional, Sequence, Union
 
 import torch
 from mmaction.registry import MODELS
 from mmengine.model import BaseDataPreprocessor
 
 from mmvididi.camera_augment import CameraMotionAugment
-from mmvididi.derivatives import check_orders, temporal_derivatives
+from mmvididi.derivatives import MAX_ORDER, check_orders, temporal_derivatives
 from mmvididi.motion_compensation import MOTION_MODELS, MotionCompensation
 from mmvididi.static_frame_mix import StaticFrameMix
 
 DERIVATIVE_NORMS = ('clip_rms', 'std')
+#: the scale of an order that ``derivative_scale`` does not name
+DEFAULT_DERIVATIVE_SCALE = 1.0
+
+
+def parse_derivative_scale(
+        scale: Optional[Mapping]) -> Dict[int, float]:
+    """``derivative_scale`` as ``{order: scale}`` with int orders 1 ..
+    ``MAX_ORDER`` and positive float scales.
+
+    An order may be written as a string of its digits: ``--cfg-options
+    model.data_preprocessor.derivative_scale.1=0.5`` gives ``{'1': 0.5}``
+    (a dotted key is a string); merged into a config's ``{1: ...}`` the
+    string, which comes later, wins. Anything else is a ValueError that names
+    the fix (a silently ignored scale would train another model).
+    """
+    if scale is not None and not isinstance(scale, Mapping):
+        raise ValueError(
+            f'ViDiDiDataPreprocessor: derivative_scale={scale!r} is not a '
+            'dict; give {order: scale}, e.g. derivative_scale={1: 0.5}.')
+    parsed = {}
+    for key, value in dict(scale or {}).items():
+        order = int(key) if isinstance(key, str) and key.strip().isdigit() \
+            else key
+        if isinstance(order, bool) or not isinstance(order, int) or \
+                not 1 <= order <= MAX_ORDER:
+            raise ValueError(
+                f'ViDiDiDataPreprocessor: derivative_scale key {key!r} is not '
+                f'a derivative order; give {{order: scale}} with orders in '
+                f'1..{MAX_ORDER}, e.g. derivative_scale={{1: 0.5}} (on the '
+                'command line: model.data_preprocessor.derivative_scale.1=0.5'
+                ').')
+        try:
+            value = float(value)
+        except (TypeError, ValueError):
+            value = float('nan')
+        if not value > 0:
+            raise ValueError(
+                f'ViDiDiDataPreprocessor: derivative_scale[{order}]='
+                f'{scale[key]!r} is not a positive number; the order is '
+                'divided by std x scale.')
+        parsed[order] = value
+    return parsed
 
 
 def _build_option(component: type, key: str, arguments: dict):
@@ -50,7 +93,10 @@ class ViDiDiDataPreprocessor(BaseDataPreprocessor):
         derivative_norm: ``'clip_rms'`` or ``'std'``.
         min_rms: floor of the RMS, in grey levels, so that a static clip's
             derivatives stay near zero. Defaults to 1.
-        derivative_scale: ``{order: scale}`` for ``'std'``; missing orders 1.
+        derivative_scale: ``{order: scale}`` for ``'std'``; missing orders 1
+            (``DEFAULT_DERIVATIVE_SCALE``); an order may be a string of its
+            digits, as a dotted ``--cfg-options`` key gives it. Ignored, with
+            a warning, by ``'clip_rms'``.
         orders: the orders to return in training; ``ViDiDiRecognizer`` sets
             its own. In evaluation (``training=False``) every order the data
             has is returned: the test pipeline's ``TemporalDerivative`` decides.
@@ -109,7 +155,13 @@ class ViDiDiDataPreprocessor(BaseDataPreprocessor):
                              False)
         self.derivative_norm = derivative_norm
         self.min_rms = min_rms
-        self.derivative_scale = dict(derivative_scale or {})
+        self.derivative_scale = parse_derivative_scale(derivative_scale)
+        if self.derivative_scale and derivative_norm != 'std':
+            warnings.warn(
+                f'ViDiDiDataPreprocessor: derivative_scale='
+                f'{self.derivative_scale} is ignored: derivative_norm='
+                f"{derivative_norm!r} scales every clip by its own RMS; set "
+                "derivative_norm='std' to use it.", stacklevel=2)
         self.orders = None if orders is None else check_orders(
             orders, 'ViDiDiDataPreprocessor')
         self.motion_compensation = self._build_compensation(motion_compensation)
@@ -158,10 +210,18 @@ class ViDiDiDataPreprocessor(BaseDataPreprocessor):
             mean=[round(float(x), 6) for x in self.mean],
             std=[round(float(x), 6) for x in self.std],
             derivative_norm=self.derivative_norm, min_rms=float(self.min_rms),
-            derivative_scale={int(k): float(v)
-                              for k, v in self.derivative_scale.items()},
+            derivative_scale=self.effective_derivative_scale(),
             motion_compensation=None if compensation is None
             else compensation.settings())
+
+    def effective_derivative_scale(self) -> Dict[int, float]:
+        """The scales that change a clip: those of ``'std'`` other than
+        ``DEFAULT_DERIVATIVE_SCALE`` (none for ``'clip_rms'``)."""
+        if self.derivative_norm != 'std':
+            return {}
+        return {order: scale for order, scale in
+                sorted(self.derivative_scale.items())
+                if scale != DEFAULT_DERIVATIVE_SCALE}
 
     def compensates(self, orders: Sequence[int]) -> bool:
         """Whether ``orders`` are computed by ``motion_compensation``: some
@@ -180,7 +240,8 @@ class ViDiDiDataPreprocessor(BaseDataPreprocessor):
             return normalised if valid is None else \
                 normalised * valid[..., None]
         if self.derivative_norm == 'std':
-            return x / (self.std * self.derivative_scale.get(order, 1.0))
+            return x / (self.std * self.derivative_scale.get(
+                order, DEFAULT_DERIVATIVE_SCALE))
         if valid is None:
             rms = x.pow(2).mean(dim=(2, 3, 4, 5), keepdim=True).sqrt()
         else:
