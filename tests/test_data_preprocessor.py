@@ -126,6 +126,7 @@ def test_a_scale_without_the_std_norm_is_ignored_with_a_warning():
     assert preprocessor.evaluation_settings()['derivative_scale'] == {}
     with warnings.catch_warnings():
         warnings.simplefilter('error')
+        ViDiDiDataPreprocessor(derivative_scale={1: 1.0})  # changes nothing
         assert ViDiDiDataPreprocessor(
             derivative_norm='std', derivative_scale={1: 1.0, 2: 0.5}
         ).evaluation_settings()['derivative_scale'] == {2: 0.5}

@@ -156,7 +156,9 @@ class ViDiDiDataPreprocessor(BaseDataPreprocessor):
         self.derivative_norm = derivative_norm
         self.min_rms = min_rms
         self.derivative_scale = parse_derivative_scale(derivative_scale)
-        if self.derivative_scale and derivative_norm != 'std':
+        if derivative_norm != 'std' and any(
+                scale != DEFAULT_DERIVATIVE_SCALE
+                for scale in self.derivative_scale.values()):
             warnings.warn(
                 f'ViDiDiDataPreprocessor: derivative_scale='
                 f'{self.derivative_scale} is ignored: derivative_norm='
