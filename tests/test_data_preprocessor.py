@@ -100,6 +100,8 @@ def test_a_scale_from_the_command_line_is_the_scale_of_its_order():
     assert '1' in cfg.preprocessor.derivative_scale  # a string, as merged
     from_command_line = ViDiDiDataPreprocessor(orders=(1, ), **cfg.preprocessor)
     assert from_command_line.derivative_scale == {1: 0.25, 2: 2.0}
+    assert ViDiDiDataPreprocessor(derivative_norm='std', derivative_scale={
+        np.int64(2): np.float32(0.5)}).derivative_scale == {2: 0.5}
     data, frames = batch('host')
     out = from_command_line(data)['inputs']
     np.testing.assert_allclose(

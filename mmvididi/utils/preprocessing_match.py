@@ -13,6 +13,7 @@ them agree. ``CheckpointFitHook`` and :func:`mmvididi.apis.init_model` warn
 with it: evaluating on other clips may be meant (an ablation), so it is a
 warning, not an error.
 """
+import warnings
 from typing import List, Optional
 
 from mmaction.registry import MODELS
@@ -62,8 +63,10 @@ def preprocessing_mismatch(trained: Optional[dict], model) -> List[str]:
             type(current).__name__ != PREPROCESSOR:
         return []
     try:
-        theirs = MODELS.build(dict(trained, type=PREPROCESSOR)
-                              ).evaluation_settings()
+        with warnings.catch_warnings():  # the run's own, said at its time
+            warnings.simplefilter('ignore')
+            theirs = MODELS.build(dict(trained, type=PREPROCESSOR)
+                                  ).evaluation_settings()
     except Exception:  # arguments of another version of the preprocessor
         return []
     ours = current.evaluation_settings()

@@ -1,4 +1,5 @@
 """ViDiDiDataPreprocessor: batches of views to normalised clips, one per order."""
+import numbers
 import warnings
 from typing import Dict, List, Mapping, Optional, Sequence, Union
 
@@ -35,7 +36,8 @@ def parse_derivative_scale(
     for key, value in dict(scale or {}).items():
         order = int(key) if isinstance(key, str) and key.strip().isdigit() \
             else key
-        if isinstance(order, bool) or not isinstance(order, int) or \
+        if isinstance(order, bool) or \
+                not isinstance(order, numbers.Integral) or \
                 not 1 <= order <= MAX_ORDER:
             raise ValueError(
                 f'ViDiDiDataPreprocessor: derivative_scale key {key!r} is not '
@@ -52,7 +54,7 @@ def parse_derivative_scale(
                 f'ViDiDiDataPreprocessor: derivative_scale[{order}]='
                 f'{scale[key]!r} is not a positive number; the order is '
                 'divided by std x scale.')
-        parsed[order] = value
+        parsed[int(order)] = value
     return parsed
 
 
