@@ -125,13 +125,15 @@ def test_a_scale_without_the_std_norm_is_ignored_with_a_warning():
     with pytest.warns(UserWarning, match=r"derivative_scale=\{1: 0.5\} is "
                       "ignored: derivative_norm='clip_rms'"):
         preprocessor = ViDiDiDataPreprocessor(derivative_scale={1: 0.5})
-    assert preprocessor.evaluation_settings()['derivative_scale'] == {}
+    assert preprocessor.evaluation_settings()['derivative_scale'] == {
+        1: 1.0, 2: 1.0, 3: 1.0}
     with warnings.catch_warnings():
         warnings.simplefilter('error')
         ViDiDiDataPreprocessor(derivative_scale={1: 1.0})  # changes nothing
         assert ViDiDiDataPreprocessor(
             derivative_norm='std', derivative_scale={1: 1.0, 2: 0.5}
-        ).evaluation_settings()['derivative_scale'] == {2: 0.5}
+        ).evaluation_settings()['derivative_scale'] == {1: 1.0, 2: 0.5,
+                                                        3: 1.0}
 
 
 def test_orders_missing_from_the_data_name_the_fix():

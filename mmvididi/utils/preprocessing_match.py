@@ -19,9 +19,6 @@ from typing import List, Optional
 from mmaction.registry import MODELS
 from mmengine.config import Config
 
-from mmvididi.models.data_preprocessors.vididi_data_preprocessor import \
-    DEFAULT_DERIVATIVE_SCALE
-
 #: the preprocessor whose settings are compared
 PREPROCESSOR = 'ViDiDiDataPreprocessor'
 #: the config key of a model's preprocessor, as --cfg-options names it
@@ -81,11 +78,6 @@ def preprocessing_mismatch(trained: Optional[dict], model) -> List[str]:
             fixes.extend(f'{PREPROCESSOR_KEY}.{key}.{sub}={_format(v)}'
                          for sub, v in value.items()
                          if not isinstance(mine, dict) or mine.get(sub) != v)
-            if key == 'derivative_scale':  # orders it leaves out: the default
-                fixes.extend(
-                    f'{PREPROCESSOR_KEY}.{key}.{order}='
-                    f'{DEFAULT_DERIVATIVE_SCALE}'
-                    for order in mine if order not in value)
         else:
             fixes.append(f'{PREPROCESSOR_KEY}.{key}={_format(value)}')
     return fixes

@@ -219,13 +219,14 @@ class ViDiDiDataPreprocessor(BaseDataPreprocessor):
             else compensation.settings())
 
     def effective_derivative_scale(self) -> Dict[int, float]:
-        """The scales that change a clip: those of ``'std'`` other than
-        ``DEFAULT_DERIVATIVE_SCALE`` (none for ``'clip_rms'``)."""
-        if self.derivative_norm != 'std':
-            return {}
-        return {order: scale for order, scale in
-                sorted(self.derivative_scale.items())
-                if scale != DEFAULT_DERIVATIVE_SCALE}
+        """The scale of every derivative order 1 .. ``MAX_ORDER`` as it acts
+        on a clip: ``derivative_scale``'s under ``'std'``, else (orders it
+        leaves out, every order under ``'clip_rms'``, which ignores it)
+        ``DEFAULT_DERIVATIVE_SCALE``. Complete, so that two preprocessors
+        differ here exactly where their scales differ."""
+        used = self.derivative_scale if self.derivative_norm == 'std' else {}
+        return {order: used.get(order, DEFAULT_DERIVATIVE_SCALE)
+                for order in range(1, MAX_ORDER + 1)}
 
     def compensates(self, orders: Sequence[int]) -> bool:
         """Whether ``orders`` are computed by ``motion_compensation``: some
