@@ -2,6 +2,7 @@
 exists, and a ``#fragment`` names a heading of that file as GitHub renders its
 anchors (lower case, punctuation dropped, spaces to hyphens, ``-1`` ... for a
 heading's repeats)."""
+import functools
 import re
 from pathlib import Path
 
@@ -34,7 +35,10 @@ def github_anchor(heading: str) -> str:
     return text.replace(' ', '-')
 
 
-def anchors(path: Path) -> set:
+@functools.lru_cache(maxsize=None)
+def anchors(path: Path) -> frozenset:
+    """The anchors of ``path``'s headings (read once a file: a document
+    links to the same file many times)."""
     found, seen = set(), {}
     for line in prose(path, inline_code=True).splitlines():
         match = re.match(r'^#{1,6}\s+(.*)$', line)
@@ -44,7 +48,7 @@ def anchors(path: Path) -> set:
         count = seen.get(anchor, 0)
         seen[anchor] = count + 1
         found.add(anchor if count == 0 else f'{anchor}-{count}')
-    return found
+    return frozenset(found)
 
 
 def test_the_anchor_rule_on_headings_of_ours():
