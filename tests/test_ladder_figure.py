@@ -32,8 +32,22 @@ def write_records(folder):
     gpu = [dict(run, name='handheld4x_vididi_50e_seed1', r1_o0=None),
            dict(run, name='handheld4x_vididi_50e_seed1', r1_o0=17.0),
            dict(run, name='mild4x_baseline_50e_seed0', r1_o0=13.0)]
+
+    def blocks(checkpoint, r1, rung='mild'):
+        return dict(kind='retrieval_blocks', checkpoint=checkpoint,
+                    data_root=f'work_dirs/bigtest/{rung}_root',
+                    groups={'order0': {'R@1': r1}, 'order1': {'R@1': 0.0}})
+    tested = [
+        blocks('w/gpu_mild4x/mild4x_vididi_50e_seed1/epoch_50.pth', 15.0),
+        blocks('w/mild4x_vididi+stab_50e_seed2/epoch_50.pth', 16.0),
+        blocks('w/mild4x_vididi+stab_50e_seed2/epoch_50.pth', 17.0),  # again
+        blocks('w/mild4x_vididi_50e_seed0_rerun/epoch_50.pth', 99.0),
+        blocks('w/mild4x_baseline_50e_seed0/epoch_40.pth', 99.0),
+        dict(blocks('w/mild4x_baseline_50e_seed0/epoch_50.pth', 99.0),
+             data_root='work_dirs/bigtest/strong_root')]
     for name, lines in (('realistic_4x_cpu_runs.jsonl', cpu),
-                        ('realistic_4x_gpu_runs.jsonl', gpu)):
+                        ('realistic_4x_gpu_runs.jsonl', gpu),
+                        ('realistic_4x_1024_queries_cpu.jsonl', tested)):
         (folder / name).write_text(
             ''.join(json.dumps(line) + '\n' for line in lines))
 
@@ -56,6 +70,12 @@ def test_each_rung_from_its_own_records(tmp_path):
     assert not ladder['strong']['vididi']['joint']  # not the plain model's
     assert ladder['handheld']['baseline+stab']['r1_o0'] == {0: 11.0}
     assert not ladder['static']['vididi+stab']['r1_o0']
+    # frames R@1 on 1,024 test videos: the final checkpoint of a run of the
+    # ladder tested on its rung's queries, the last line of a checkpoint
+    assert ladder['mild']['vididi']['r1_o0_1024'] == {1: 15.0}
+    assert ladder['mild']['vididi+stab']['r1_o0_1024'] == {2: 17.0}
+    assert not ladder['mild']['baseline']['r1_o0_1024']
+    assert not ladder['strong']['baseline']['r1_o0_1024']
 
 
 def test_the_figure_from_the_command_line(tmp_path):

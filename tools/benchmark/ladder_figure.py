@@ -14,8 +14,12 @@ static and strong rungs from the CPU runs, mild and handheld from the GPU
 runs), and those named ``{rung}4x_{vididi|baseline}+stab_50e_seed{N}``
 (trained and tested on stabilised clips) in the CPU runs, the last line of a
 name winning (a resumed run's), and the probes of those runs' ``epoch_50.pth``
-on the rung's ``test_videos.txt``, averaged over fold seeds. Draws nothing it
-did not find, and prints what it drew.
+on the rung's ``test_videos.txt``, averaged over fold seeds, and the frames'
+R@1 on the rung's 1,024 test videos (``kind: retrieval_blocks`` lines of
+``BLOCKS_RECORDS`` for those runs' ``epoch_50.pth`` on
+``work_dirs/bigtest/{rung}_root``: the measure that can see leads of a few
+points; a checkpoint tested again: the last line). Draws nothing it did not
+find, and prints what it drew.
 """
 import argparse
 import json
@@ -23,7 +27,7 @@ import re
 import sys
 from collections import defaultdict
 from pathlib import Path
-from typing import Dict, List, Tuple
+from typing import Dict, List, Optional, Tuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from motion_benchmark import CHANCE_R1  # noqa: E402
@@ -40,9 +44,13 @@ MODELS = ('vididi', 'baseline')
 #: records file they are in
 STABILISED = ('vididi+stab', 'baseline+stab')
 STABILISED_RECORDS = 'realistic_4x_cpu_runs.jsonl'
+#: the R@1 of every checkpoint tested on 1,024 test videos (on the CPU)
+BLOCKS_RECORDS = 'realistic_4x_1024_queries_cpu.jsonl'
 #: panel: (title, what a value is, chance)
-PANELS = (('frames (order 0), R@1', 'r1_o0', CHANCE_R1),
-          ('first derivative (order 1), R@1', 'r1_o1', CHANCE_R1),
+PANELS = (('frames (order 0), R@1, 128 queries', 'r1_o0', CHANCE_R1),
+          ('frames (order 0), R@1, 1,024 queries', 'r1_o0_1024', CHANCE_R1),
+          ('first derivative (order 1), R@1, 128 queries', 'r1_o1',
+           CHANCE_R1),
           ('frames, motion probe (joint)', 'joint', 100 / 6))
 
 #: {rung: {model: {metric: {seed: value}}}}
@@ -53,7 +61,8 @@ def read_ladder(records: Path) -> Ladder:
     """The values to draw, from the records in ``records`` (module
     docstring)."""
     lines = {}  # each records file read once: {file name: [record, ...]}
-    for file_name in {name for _, name in RUNGS} | {STABILISED_RECORDS}:
+    for file_name in ({name for _, name in RUNGS}
+                      | {STABILISED_RECORDS, BLOCKS_RECORDS}):
         with open(records / file_name) as f:
             lines[file_name] = [json.loads(line) for line in f]
     ladder: Ladder = {}
@@ -61,7 +70,33 @@ def read_ladder(records: Path) -> Ladder:
         ladder[rung] = {
             **read_models(rung, MODELS, lines[file_name]),
             **read_models(rung, STABILISED, lines[STABILISED_RECORDS])}
+        for model, seeds in read_1024(rung, MODELS + STABILISED,
+                                      lines[BLOCKS_RECORDS]).items():
+            ladder[rung][model]['r1_o0_1024'] = seeds
     return ladder
+
+
+def final_checkpoint(rung: str, models: Tuple[str, ...], path: str
+                     ) -> Optional[Tuple[str, int]]:
+    """``(model, training seed)`` of ``path`` where it is the
+    ``epoch_50.pth`` of a run ``{rung}4x_{model}_50e_seed{N}``, else None."""
+    match = re.search(
+        rf'{rung}4x_({"|".join(map(re.escape, models))})_50e_seed(\d+)'
+        r'/epoch_50\.pth$', path or '')
+    return (match.group(1), int(match.group(2))) if match else None
+
+
+def read_1024(rung: str, models: Tuple[str, ...], lines: List[dict]
+              ) -> Dict[str, Dict[int, float]]:
+    """``{model: {seed: frames R@1}}`` on the rung's 1,024 test videos."""
+    values: Dict[str, Dict[int, float]] = defaultdict(dict)
+    for record in lines:
+        found = final_checkpoint(rung, models, record.get('checkpoint'))
+        if (found and record.get('kind') == 'retrieval_blocks'
+                and record.get('data_root') ==
+                f'work_dirs/bigtest/{rung}_root'):
+            values[found[0]][found[1]] = record['groups']['order0']['R@1']
+    return values
 
 
 def read_models(rung: str, models: Tuple[str, ...], lines: List[dict]
@@ -85,20 +120,19 @@ def read_models(rung: str, models: Tuple[str, ...], lines: List[dict]
               and record.get('ann_file') == 'test_videos.txt'
               and str(record.get('data_root', '')).endswith(
                   f'data_{rung}_4x')):
-            match = run_name.search(record.get('checkpoint') or '')
-            if match and record['checkpoint'].endswith(
-                    f'{match.group(0)}/epoch_50.pth'):
-                folds[match.group(1), int(match.group(2))][
-                    record.get('fold_seed', 0)] = record['joint']
+            found = final_checkpoint(rung, models, record.get('checkpoint'))
+            if found:
+                folds[found][record.get('fold_seed', 0)] = record['joint']
     for (model, seed), joints in folds.items():
         values[model]['joint'][seed] = sum(joints.values()) / len(joints)
     return values
 
 
 def draw(ladder: Ladder, path: Path) -> None:
-    """Three panels, the rungs along x (PNG at ``path``)."""
+    """A panel a measure (``PANELS``), the rungs along x (PNG at
+    ``path``)."""
     from matplotlib.figure import Figure
-    fig = Figure(figsize=(13, 4))  # no pyplot: no GUI backend, no state
+    fig = Figure(figsize=(17, 4.2))  # no pyplot: no GUI backend, no state
     axes = fig.subplots(1, len(PANELS))
     rungs = [rung for rung, _ in RUNGS]
     styles = {'vididi': ('ViDiDi', 'tab:red', -0.09),
@@ -109,18 +143,16 @@ def draw(ladder: Ladder, path: Path) -> None:
     for ax, (title, key, chance) in zip(axes, PANELS):
         ax.axhline(chance, color='grey', linewidth=0.8, linestyle=':')
         for model, (label, colour, shift) in styles.items():
-            xs, means = [], []
+            means = []  # a rung without values: NaN, a gap in the line
             for x, rung in enumerate(rungs):
                 seeds = ladder[rung][model][key]
-                if not seeds:
-                    continue
+                means.append(sum(seeds.values()) / len(seeds) if seeds
+                             else float('nan'))
                 ax.scatter([x + shift] * len(seeds), list(seeds.values()),
                            color=colour, s=14, alpha=0.6)
-                xs.append(x)
-                means.append(sum(seeds.values()) / len(seeds))
-            if xs:
-                ax.plot(xs, means, color=colour, marker='_', markersize=14,
-                        label=f'{label} (mean of seeds)')
+            if any(mean == mean for mean in means):
+                ax.plot(range(len(rungs)), means, color=colour, marker='_',
+                        markersize=14, label=f'{label} (mean of seeds)')
         ax.set_xticks(range(len(rungs)), [
             f'{rung}\n({file_name.split("_")[2].upper()})'
             for rung, file_name in RUNGS])
