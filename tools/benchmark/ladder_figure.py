@@ -76,13 +76,18 @@ def read_ladder(records: Path) -> Ladder:
     return ladder
 
 
+def run_name_pattern(rung: str, models: Tuple[str, ...]) -> str:
+    """The regular expression of a ladder run's name,
+    ``{rung}4x_{model}_50e_seed{N}``: group 1 the model, group 2 the seed."""
+    return rf'{rung}4x_({"|".join(map(re.escape, models))})_50e_seed(\d+)'
+
+
 def final_checkpoint(rung: str, models: Tuple[str, ...], path: str
                      ) -> Optional[Tuple[str, int]]:
     """``(model, training seed)`` of ``path`` where it is the
     ``epoch_50.pth`` of a run ``{rung}4x_{model}_50e_seed{N}``, else None."""
-    match = re.search(
-        rf'{rung}4x_({"|".join(map(re.escape, models))})_50e_seed(\d+)'
-        r'/epoch_50\.pth$', path or '')
+    match = re.search(run_name_pattern(rung, models) + r'/epoch_50\.pth$',
+                      path or '')
     return (match.group(1), int(match.group(2))) if match else None
 
 
@@ -103,8 +108,7 @@ def read_models(rung: str, models: Tuple[str, ...], lines: List[dict]
                 ) -> Dict[str, Dict[str, Dict[int, float]]]:
     """``{model: {metric: {seed: value}}}`` of ``models`` on ``rung``, from
     one records file's ``lines``."""
-    run_name = re.compile(
-        rf'{rung}4x_({"|".join(map(re.escape, models))})_50e_seed(\d+)')
+    run_name = re.compile(run_name_pattern(rung, models))
     values: Dict[str, Dict[str, Dict[int, float]]] = {
         model: defaultdict(dict) for model in models}
     # (model, seed) -> {fold seed: joint}; a probe run again: the last
