@@ -44,7 +44,17 @@ def write_records(folder):
         blocks('w/mild4x_vididi_50e_seed0_rerun/epoch_50.pth', 99.0),
         blocks('w/mild4x_baseline_50e_seed0/epoch_40.pth', 99.0),
         dict(blocks('w/mild4x_baseline_50e_seed0/epoch_50.pth', 99.0),
-             data_root='work_dirs/bigtest/strong_root')]
+             data_root='work_dirs/bigtest/strong_root'),
+        # static: the ladder's checkpoints were not kept; the reruns stand in
+        blocks('w/static4x_vididi_50e_seed0_rerun/epoch_50.pth', 30.0,
+               'static'),
+        blocks('w/static4x_vididi_50e_seed1/epoch_50.pth', 99.0, 'static'),
+        blocks('w/static4x_vididi_50e_seed2_rerun2/epoch_50.pth', 99.0,
+               'static'),
+        blocks('w/static4x_vididi+stab_50e_seed0/epoch_50.pth', 27.0,
+               'static'),
+        blocks('w/static4x_vididi+stab_50e_seed1_rerun/epoch_50.pth', 99.0,
+               'static')]
     for name, lines in (('realistic_4x_cpu_runs.jsonl', cpu),
                         ('realistic_4x_gpu_runs.jsonl', gpu),
                         ('realistic_4x_1024_queries_cpu.jsonl', tested)):
@@ -76,6 +86,11 @@ def test_each_rung_from_its_own_records(tmp_path):
     assert ladder['mild']['vididi+stab']['r1_o0_1024'] == {2: 17.0}
     assert not ladder['mild']['baseline']['r1_o0_1024']
     assert not ladder['strong']['baseline']['r1_o0_1024']
+    # on a rung of RERUNS_1024 the plain runs trained again, and only those;
+    # the stabilised runs by their own names
+    assert ladder['static']['vididi']['r1_o0_1024'] == {0: 30.0}
+    assert ladder['static']['vididi+stab']['r1_o0_1024'] == {0: 27.0}
+    assert not ladder['static']['baseline']['r1_o0_1024']
 
 
 def test_the_figure_from_the_command_line(tmp_path):

@@ -18,7 +18,10 @@ on the rung's ``test_videos.txt``, averaged over fold seeds, and the frames'
 R@1 on the rung's 1,024 test videos (``kind: retrieval_blocks`` lines of
 ``BLOCKS_RECORDS`` for those runs' ``epoch_50.pth`` on
 ``work_dirs/bigtest/{rung}_root``: the measure that can see leads of a few
-points; a checkpoint tested again: the last line). Draws nothing it did not
+points; a checkpoint tested again: the last line; on the rungs of
+``RERUNS_1024``, whose ladder checkpoints were not kept to be tested there,
+the plain models' values are those of the same runs trained again,
+``{rung}4x_{vididi|baseline}_50e_seed{N}_rerun``). Draws nothing it did not
 find, and prints what it drew.
 """
 import argparse
@@ -46,6 +49,12 @@ STABILISED = ('vididi+stab', 'baseline+stab')
 STABILISED_RECORDS = 'realistic_4x_cpu_runs.jsonl'
 #: the R@1 of every checkpoint tested on 1,024 test videos (on the CPU)
 BLOCKS_RECORDS = 'realistic_4x_1024_queries_cpu.jsonl'
+#: rungs whose plain ladder checkpoints were not kept to be tested on the
+#: 1,024 test videos: there the plain models' runs trained again on the
+#: rung's data (written again with its stabilised runs'), named with
+#: ``RERUN_SUFFIX``, stand in for them in that panel
+RERUNS_1024 = ('static',)
+RERUN_SUFFIX = '_rerun'
 #: panel: (title, what a value is, chance)
 PANELS = (('frames (order 0), R@1, 128 queries', 'r1_o0', CHANCE_R1),
           ('frames (order 0), R@1, 1,024 queries', 'r1_o0_1024', CHANCE_R1),
@@ -70,8 +79,10 @@ def read_ladder(records: Path) -> Ladder:
         ladder[rung] = {
             **read_models(rung, MODELS, lines[file_name]),
             **read_models(rung, STABILISED, lines[STABILISED_RECORDS])}
-        for model, seeds in read_1024(rung, MODELS + STABILISED,
-                                      lines[BLOCKS_RECORDS]).items():
+        suffix = RERUN_SUFFIX if rung in RERUNS_1024 else ''
+        tested = {**read_1024(rung, MODELS, lines[BLOCKS_RECORDS], suffix),
+                  **read_1024(rung, STABILISED, lines[BLOCKS_RECORDS])}
+        for model, seeds in tested.items():
             ladder[rung][model]['r1_o0_1024'] = seeds
     return ladder
 
@@ -82,21 +93,24 @@ def run_name_pattern(rung: str, models: Tuple[str, ...]) -> str:
     return rf'{rung}4x_({"|".join(map(re.escape, models))})_50e_seed(\d+)'
 
 
-def final_checkpoint(rung: str, models: Tuple[str, ...], path: str
-                     ) -> Optional[Tuple[str, int]]:
+def final_checkpoint(rung: str, models: Tuple[str, ...], path: str,
+                     suffix: str = '') -> Optional[Tuple[str, int]]:
     """``(model, training seed)`` of ``path`` where it is the
-    ``epoch_50.pth`` of a run ``{rung}4x_{model}_50e_seed{N}``, else None."""
-    match = re.search(run_name_pattern(rung, models) + r'/epoch_50\.pth$',
-                      path or '')
+    ``epoch_50.pth`` of a run ``{rung}4x_{model}_50e_seed{N}{suffix}``, else
+    None."""
+    match = re.search(run_name_pattern(rung, models) + re.escape(suffix)
+                      + r'/epoch_50\.pth$', path or '')
     return (match.group(1), int(match.group(2))) if match else None
 
 
-def read_1024(rung: str, models: Tuple[str, ...], lines: List[dict]
-              ) -> Dict[str, Dict[int, float]]:
-    """``{model: {seed: frames R@1}}`` on the rung's 1,024 test videos."""
+def read_1024(rung: str, models: Tuple[str, ...], lines: List[dict],
+              suffix: str = '') -> Dict[str, Dict[int, float]]:
+    """``{model: {seed: frames R@1}}`` on the rung's 1,024 test videos, of
+    the runs named ``{rung}4x_{model}_50e_seed{N}{suffix}``."""
     values: Dict[str, Dict[int, float]] = defaultdict(dict)
     for record in lines:
-        found = final_checkpoint(rung, models, record.get('checkpoint'))
+        found = final_checkpoint(rung, models, record.get('checkpoint'),
+                                 suffix)
         if (found and record.get('kind') == 'retrieval_blocks'
                 and record.get('data_root') ==
                 f'work_dirs/bigtest/{rung}_root'):
