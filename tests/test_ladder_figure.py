@@ -54,7 +54,17 @@ def write_records(folder):
         blocks('w/static4x_vididi+stab_50e_seed0/epoch_50.pth', 27.0,
                'static'),
         blocks('w/static4x_vididi+stab_50e_seed1_rerun/epoch_50.pth', 99.0,
-               'static')]
+               'static'),
+        # handheld: seed 0's _rerun is on the data as written before; its
+        # _rerun2, on the stabilised runs' data, replaces it
+        blocks('w/handheld4x_vididi_50e_seed0_rerun2/epoch_50.pth', 13.8,
+               'handheld'),
+        blocks('w/handheld4x_vididi_50e_seed0_rerun/epoch_50.pth', 15.1,
+               'handheld'),
+        blocks('w/handheld4x_vididi_50e_seed1_rerun/epoch_50.pth', 14.8,
+               'handheld'),
+        blocks('w/handheld4x_vididi_50e_seed2/epoch_50.pth', 99.0,
+               'handheld')]
     for name, lines in (('realistic_4x_cpu_runs.jsonl', cpu),
                         ('realistic_4x_gpu_runs.jsonl', gpu),
                         ('realistic_4x_1024_queries_cpu.jsonl', tested)):
@@ -91,6 +101,9 @@ def test_each_rung_from_its_own_records(tmp_path):
     assert ladder['static']['vididi']['r1_o0_1024'] == {0: 30.0}
     assert ladder['static']['vididi+stab']['r1_o0_1024'] == {0: 27.0}
     assert not ladder['static']['baseline']['r1_o0_1024']
+    # a later rerun suffix replaces an earlier one's value of the same seed,
+    # whichever line comes first
+    assert ladder['handheld']['vididi']['r1_o0_1024'] == {0: 13.8, 1: 14.8}
 
 
 def test_the_figure_from_the_command_line(tmp_path):

@@ -20,9 +20,10 @@ R@1 on the rung's 1,024 test videos (``kind: retrieval_blocks`` lines of
 ``work_dirs/bigtest/{rung}_root``: the measure that can see leads of a few
 points; a checkpoint tested again: the last line; on the rungs of
 ``RERUNS_1024``, whose ladder checkpoints were not kept to be tested there,
-the plain models' values are those of the same runs trained again,
-``{rung}4x_{vididi|baseline}_50e_seed{N}_rerun``). Draws nothing it did not
-find, and prints what it drew.
+the plain models' values are those of the same runs trained again on the
+data of the rung's stabilised runs, ``{rung}4x_{vididi|baseline}_50e_seed{N}``
+plus the rung's rerun suffixes, a later suffix's value of a seed replacing an
+earlier one's). Draws nothing it did not find, and prints what it drew.
 """
 import argparse
 import json
@@ -50,11 +51,13 @@ STABILISED_RECORDS = 'realistic_4x_cpu_runs.jsonl'
 #: the R@1 of every checkpoint tested on 1,024 test videos (on the CPU)
 BLOCKS_RECORDS = 'realistic_4x_1024_queries_cpu.jsonl'
 #: rungs whose plain ladder checkpoints were not kept to be tested on the
-#: 1,024 test videos: there the plain models' runs trained again on the
-#: rung's data (written again with its stabilised runs'), named with
-#: ``RERUN_SUFFIX``, stand in for them in that panel
-RERUNS_1024 = ('static',)
-RERUN_SUFFIX = '_rerun'
+#: 1,024 test videos, and the name suffixes of the plain runs trained again
+#: on the rung's data (written again with its stabilised runs') that stand in
+#: for them in that panel: for a seed, the last suffix that has a value wins
+#: (at `handheld` ``_rerun`` of seed 0 is a run on the data as written
+#: before, with x264's mb-tree; ``_rerun2`` is that seed on the same data)
+RERUNS_1024: Dict[str, Tuple[str, ...]] = {
+    'static': ('_rerun',), 'handheld': ('_rerun', '_rerun2')}
 #: panel: (title, what a value is, chance)
 PANELS = (('frames (order 0), R@1, 128 queries', 'r1_o0', CHANCE_R1),
           ('frames (order 0), R@1, 1,024 queries', 'r1_o0_1024', CHANCE_R1),
@@ -79,9 +82,12 @@ def read_ladder(records: Path) -> Ladder:
         ladder[rung] = {
             **read_models(rung, MODELS, lines[file_name]),
             **read_models(rung, STABILISED, lines[STABILISED_RECORDS])}
-        suffix = RERUN_SUFFIX if rung in RERUNS_1024 else ''
-        tested = {**read_1024(rung, MODELS, lines[BLOCKS_RECORDS], suffix),
-                  **read_1024(rung, STABILISED, lines[BLOCKS_RECORDS])}
+        tested = read_1024(rung, STABILISED, lines[BLOCKS_RECORDS])
+        for suffix in RERUNS_1024.get(rung, ('',)):
+            for model, seeds in read_1024(rung, MODELS,
+                                          lines[BLOCKS_RECORDS],
+                                          suffix).items():
+                tested.setdefault(model, {}).update(seeds)
         for model, seeds in tested.items():
             ladder[rung][model]['r1_o0_1024'] = seeds
     return ladder
