@@ -38,13 +38,19 @@ LADDER = ('static', 'mild', 'handheld', 'strong')
 CLIP, INTERVAL = 10, 2  # the synthetic configs' 8 frames + 2, every 2nd
 
 
+def clip_indices(num_frames: int) -> np.ndarray:
+    """The training clip's frames: ``CLIP`` every ``INTERVAL`` from the
+    middle of a video of ``num_frames``."""
+    start = (num_frames - (CLIP - 1) * INTERVAL) // 2
+    return start + INTERVAL * np.arange(CLIP)
+
+
 def clip(frames: np.ndarray, size: int) -> np.ndarray:
-    """The training clip: ``CLIP`` frames every ``INTERVAL`` from the
-    middle of the video, resized to ``size`` (float32 ``(T, H, W, 3)``)."""
-    start = (len(frames) - (CLIP - 1) * INTERVAL) // 2
-    picked = frames[start:start + (CLIP - 1) * INTERVAL + 1:INTERVAL]
+    """The training clip (``clip_indices``) of ``frames``, resized to
+    ``size`` (float32 ``(T, H, W, 3)``)."""
     return np.stack([cv2.resize(f, (size, size), interpolation=cv2.INTER_LINEAR)
-                     for f in picked]).astype(np.float32)
+                     for f in frames[clip_indices(len(frames))]]
+                    ).astype(np.float32)
 
 
 def order1(clips: np.ndarray, compensation):
