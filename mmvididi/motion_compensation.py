@@ -27,7 +27,10 @@ with ``W[r, t] = M[t - 1] o ... o M[r]`` after ``r`` and
 scene would film it, and its plain derivatives. Order 0 (the frames the
 encoder is evaluated on) then shows the movers' motion against the scene
 without the camera's, as the derivatives do. Pixels a frame has no data for
-are 0 in every order it enters, order 0 included.
+are 0 in every order it enters, order 0 included. With ``from_reference=True``
+each ``W[r, t]`` is estimated between frames ``r`` and ``t`` themselves, as
+below, instead of being composed from the steps: a composition adds up every
+step's error.
 
 Estimation of ``M[t]`` (frame t to frame t + 1), for every pair at once:
 
@@ -48,7 +51,10 @@ Estimation of ``M[t]`` (frame t to frame t + 1), for every pair at once:
    pull the camera estimate, and a gain and offset fitted at every step
    (lighting changes and the edges entering the frame are not motion);
 4. the identity instead wherever it explains the frames better (median
-   absolute residual): textureless or ambiguous pairs are left unaligned.
+   absolute residual): textureless or ambiguous pairs are left unaligned
+   (``identity_fallback``, on by default; on the synthetic benchmark's
+   32-pixel clips it also picks the identity for 9 to 29 % of the
+   consecutive pairs of a moving camera, whose motion is then lost).
 
 Coordinates: pixels ``(x, y)`` (column, row) centred on the frame centre,
 ``(x - (W - 1) / 2, y - (H - 1) / 2)``; a motion is a ``2 x 3`` matrix
@@ -263,7 +269,8 @@ def estimate_motion(reference: torch.Tensor, moved: torch.Tensor,
                     model: str = 'similarity', levels: int = 3,
                     iterations: int = 3, min_size: int = 16,
                     search_size: int = 16, search_radius: int = 3,
-                    damping: float = 1e-3) -> torch.Tensor:
+                    damping: float = 1e-3,
+                    identity_fallback: bool = True) -> torch.Tensor:
     """Global motion from ``reference`` to ``moved``, ``(B, H, W)`` grey
     images: ``(B, 2, 3)`` ``[A | b]`` with ``moved(A p + b) ~ reference(p)``
     in centred pixel coordinates (module docstring).
@@ -277,6 +284,9 @@ def estimate_motion(reference: torch.Tensor, moved: torch.Tensor,
             the frames shrunk to ``search_size`` pixels (larger side), up to
             ``search_radius`` of those pixels each way.
         damping: Levenberg-Marquardt damping, relative to the diagonal.
+        identity_fallback: return the identity for a pair the identity
+            explains better (step 4 of the module docstring); False: the
+            estimate whatever it explains.
     """
     if model not in MOTION_MODELS:
         raise ValueError(f'estimate_motion: model={model!r} is not one of '
@@ -334,6 +344,8 @@ def estimate_motion(reference: torch.Tensor, moved: torch.Tensor,
             hessian = hessian + eye * (damping * diagonal[:, None] + 1e-9)
             step = torch.linalg.solve(hessian, -rhs[..., None])[..., 0]
             motion = _update(motion, step @ basis.T, scale)
+    if not identity_fallback:
+        return motion
     # keep the identity where it explains the frames better
     points = centred_grid(height, width, height, width, reference.dtype,
                           reference.device)
@@ -397,6 +409,16 @@ class MotionCompensation:
             that, order 0 included, with a mask for each; False (default):
             order n at t is aligned to frame t, order 0 is the frames as
             they are.
+        from_reference: with ``stabilize``, estimate each frame's motion
+            ``W[r, t]`` from the reference frame itself instead of composing
+            the motions between consecutive frames (False, the default, as
+            first built): a chain adds up every step's error, so that the
+            frames far from the reference are the worst aligned
+            (docs/motion_benchmark.md, "What stabilising leaves").
+        identity_fallback: keep the identity for a pair of frames that it
+            explains better than the estimate (True, the default): on
+            small, noisy frames of a slowly moving camera it wins often and
+            throws that camera's motion away; False keeps every estimate.
         cpu_threads: torch threads for the compensation of frames on a CPU
             (restored afterwards); ``None``: torch's setting. Defaults to 1:
             its many element-wise steps stall in OpenMP when the cores are
@@ -409,6 +431,7 @@ class MotionCompensation:
                  iterations: int = 3, min_size: int = 16,
                  search_size: int = 16, search_radius: int = 3,
                  interpolation: str = 'bicubic', stabilize: bool = False,
+                 from_reference: bool = False, identity_fallback: bool = True,
                  cpu_threads: Optional[int] = 1) -> None:
         if model not in MOTION_MODELS:
             raise ValueError(f'MotionCompensation: model={model!r} is not one '
@@ -427,6 +450,12 @@ class MotionCompensation:
                             search_radius=search_radius)
         self.interpolation = interpolation
         self.stabilize = bool(stabilize)
+        if from_reference and not self.stabilize:
+            raise ValueError('MotionCompensation: from_reference=True needs '
+                             'stabilize=True (it estimates the motion from '
+                             "a stabilised clip's reference frame).")
+        self.from_reference = bool(from_reference)
+        self.identity_fallback = bool(identity_fallback)
         if cpu_threads is not None and cpu_threads < 1:
             raise ValueError('MotionCompensation: cpu_threads must be None or '
                              '>= 1.')
@@ -436,13 +465,18 @@ class MotionCompensation:
         """The arguments that decide the output (``cpu_threads`` only decides
         the speed), as a dict of them."""
         return dict(model=self.model, **self.options,
-                    interpolation=self.interpolation, stabilize=self.stabilize)
+                    interpolation=self.interpolation, stabilize=self.stabilize,
+                    from_reference=self.from_reference,
+                    identity_fallback=self.identity_fallback)
 
     def __repr__(self) -> str:
         options = ', '.join(f'{k}={v}' for k, v in self.options.items())
         return (f'{self.__class__.__name__}(model={self.model!r}, {options}, '
                 f'interpolation={self.interpolation!r}, '
-                f'stabilize={self.stabilize}, cpu_threads={self.cpu_threads})')
+                f'stabilize={self.stabilize}, '
+                f'from_reference={self.from_reference}, '
+                f'identity_fallback={self.identity_fallback}, '
+                f'cpu_threads={self.cpu_threads})')
 
     def estimate(self, frames: torch.Tensor) -> torch.Tensor:
         """``(B, T', H, W, C)`` frames to ``(B, T' - 1, 2, 3)`` motions
@@ -452,8 +486,39 @@ class MotionCompensation:
         with self._threads(frames):
             motion = estimate_motion(grey[:, :-1].flatten(0, 1),
                                      grey[:, 1:].flatten(0, 1), self.model,
+                                     identity_fallback=self.identity_fallback,
                                      **self.options)
         return motion.view(num, length - 1, 2, 3)
+
+    def reference_motions(self, frames: torch.Tensor, reference: int
+                          ) -> torch.Tensor:
+        """``(B, L, H, W, C)`` frames to the ``(B, L, 2, 3)`` motions
+        ``W[r, t]`` that ``stabilised`` warps with: estimated from frame
+        ``r = reference`` (``from_reference``) or composed from the motions
+        between consecutive frames."""
+        if self.from_reference:
+            return self.estimate_from(frames, reference)
+        return reference_chains(self.estimate(frames), reference)
+
+    def estimate_from(self, frames: torch.Tensor, reference: int
+                      ) -> torch.Tensor:
+        """``(B, L, H, W, C)`` frames to the ``(B, L, 2, 3)`` motions
+        ``W[r, t]`` from frame ``r = reference`` to each frame t, each
+        estimated between the two frames (the identity at ``r``)."""
+        num, length = frames.shape[:2]
+        grey = frames.mean(dim=-1)
+        others = [t for t in range(length) if t != reference]
+        with self._threads(frames):
+            motion = estimate_motion(
+                grey[:, reference:reference + 1].expand(
+                    -1, len(others), -1, -1).flatten(0, 1),
+                grey[:, others].flatten(0, 1), self.model,
+                identity_fallback=self.identity_fallback, **self.options)
+        chains = torch.zeros(num, length, 2, 3, dtype=motion.dtype,
+                             device=motion.device)
+        chains[:, :, 0, 0] = chains[:, :, 1, 1] = 1
+        chains[:, others] = motion.view(num, len(others), 2, 3)
+        return chains
 
     def derivatives(self, frames: torch.Tensor, orders: Sequence[int]
                     ) -> Tuple[List[torch.Tensor], List[torch.Tensor]]:
@@ -499,7 +564,7 @@ class MotionCompensation:
         if length == 1:
             return frames, torch.ones(frames.shape[:-1], dtype=torch.bool,
                                       device=frames.device)
-        chains = reference_chains(self.estimate(frames), reference)
+        chains = self.reference_motions(frames, reference)
         points = centred_grid(height, width, height, width, frames.dtype,
                               frames.device)
         values, valid = sample(

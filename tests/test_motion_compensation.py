@@ -279,6 +279,66 @@ def test_a_stabilised_clip_is_the_scene_seen_from_its_reference_frame(model):
         assert (outputs[order][~masks[order]] == 0).all()  # no data: 0
 
 
+def slow_noisy_clip(seed: int, noise: float, step: float,
+                    length: int = 10):
+    """``(1, length, H, W, 3)`` frames of a scene under a slow camera
+    (``step`` pixels a frame, a little roll and zoom) with sensor noise, and
+    the camera's poses."""
+    scene = texture(seed)
+    poses = [similarity(0.1 * t, 1 + 0.002 * t, (step * t, -0.5 * step * t))
+             for t in range(length)]
+    frames = torch.stack([render(scene, pose) for pose in poses]).float()
+    gen = torch.Generator().manual_seed(seed)
+    frames = frames + noise * torch.randn(frames.shape, generator=gen)
+    return frames[None, ..., None].expand(-1, -1, -1, -1, 3).contiguous(), \
+        poses
+
+
+def true_reference_motions(poses: list, reference: int) -> torch.Tensor:
+    """``W[r, t]``: the reference frame's pixel to where frame t shows it."""
+    return torch.stack([compose(pose, invert(poses[reference]))
+                        for pose in poses])
+
+
+@pytest.mark.parametrize('seed', range(4))
+def test_from_reference_does_not_add_up_the_steps_errors(seed):
+    """Estimated from the reference frame, the motions of a noisy, slowly
+    panned clip are nearer the truth than the chain of its steps, whose
+    errors add up away from the reference."""
+    clip, poses = slow_noisy_clip(seed, noise=8.0, step=0.25)
+    truth = true_reference_motions(poses, 3)
+    chained = MotionCompensation(stabilize=True).reference_motions(clip, 3)
+    direct = MotionCompensation(stabilize=True, from_reference=True)
+    estimated = direct.reference_motions(clip, 3)
+    torch.testing.assert_close(estimated[0, 3], similarity().float())
+    assert point_error(estimated[0], truth).mean() < \
+        point_error(chained[0], truth).mean()
+    # the stabilised clip warps with them
+    stabilised, _ = direct.stabilised(clip, 3)
+    assert torch.equal(stabilised[:, 3], clip[:, 3])
+
+
+def test_without_the_identity_fallback_every_step_is_kept():
+    """A camera moving a tenth of a pixel a frame under noise: the identity
+    explains some steps better and replaces them by default, which loses
+    their motion; ``identity_fallback=False`` keeps every estimate."""
+    clip, poses = slow_noisy_clip(0, noise=12.0, step=0.1)
+    truth = true_reference_motions(poses, 3)
+    identity = similarity().float()
+
+    def identity_steps(compensation):
+        steps = compensation.estimate(clip)[0]
+        return int(((steps - identity).abs().amax(dim=(-1, -2)) < 1e-9
+                    ).sum())
+
+    fallback = MotionCompensation(stabilize=True)
+    kept = MotionCompensation(stabilize=True, identity_fallback=False)
+    assert identity_steps(fallback) >= 1 and identity_steps(kept) == 0
+    assert point_error(kept.reference_motions(clip, 3)[0], truth).mean() < \
+        point_error(fallback.reference_motions(clip, 3)[0], truth).mean()
+    assert kept.settings()['identity_fallback'] is False
+
+
 def test_stabilised_order_0_is_the_same_whatever_the_highest_order():
     """The reference is the middle of order 0's frames: the baseline
     (order 0 only) and ViDiDi (orders 0, 1, 2) see the same frames."""
@@ -325,6 +385,9 @@ def test_bad_options_name_the_fix():
         MotionCompensation('rigid')
     with pytest.raises(ValueError, match='interpolation'):
         MotionCompensation(interpolation='nearest')
+    with pytest.raises(ValueError, match='from_reference=True needs '
+                       'stabilize=True'):
+        MotionCompensation(from_reference=True)
     with pytest.raises(ValueError, match='reference=5 is not a frame of 4'):
         MotionCompensation(stabilize=True).stabilised(panned_clip(length=4), 5)
 

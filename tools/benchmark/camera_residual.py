@@ -2,7 +2,8 @@
 camera ladder.
 
     python tools/benchmark/camera_residual.py [--videos 64] [--size 32]
-        [--estimate-size 64] [--json work_dirs/camera_residual.json]
+        [--estimate-size 64] [--from-reference] [--no-identity-fallback]
+        [--json work_dirs/camera_residual.json]
 
 For each rung and each of --videos videos (seed 0, the frames before
 encoding), the training-like clip of camera_derivatives.py (10 frames, every
@@ -21,6 +22,10 @@ frame ``t != r``:
   camera would show it);
 - the camera's displacement: the mean of ``|W*[r, t](p) - p|`` (what the
   plain clip shows of the camera).
+
+--from-reference and --no-identity-fallback measure the estimate with those
+options of MotionCompensation (each W[r, t] estimated from the reference
+frame; every estimate kept).
 
 The table gives both (means over frames and clips), their ratio (the share
 of the camera's motion that the estimate leaves in the stabilised clip), the
@@ -42,7 +47,7 @@ from mmvididi.data_preparation import camera as camera_maps
 from mmvididi.data_preparation.synthetic_motion import (MotionDatasetSpec,
                                                         render_scene)
 from mmvididi.motion_compensation import (MotionCompensation, apply_motion,
-                                          centred_grid, reference_chains)
+                                          centred_grid)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from camera_derivatives import CLIP, LADDER, clip, clip_indices  # noqa: E402
@@ -107,11 +112,13 @@ def summarise(residual: torch.Tensor, camera: torch.Tensor) -> dict:
                 poor=float((per_clip > POOR).float().mean()))
 
 
-def measure(videos: int, size: int, estimate_sizes: Sequence[int]
-            ) -> Dict[str, Dict[int, dict]]:
+def measure(videos: int, size: int, estimate_sizes: Sequence[int],
+            **options) -> Dict[str, Dict[int, dict]]:
     """``{rung: {estimate size: row}}``: ``summarise`` of each rung's
-    videos, the chains estimated on the clip resized to each size."""
-    compensation = MotionCompensation(model='similarity', stabilize=True)
+    videos, the chains estimated on the clip resized to each size by
+    ``MotionCompensation(model='similarity', stabilize=True, **options)``."""
+    compensation = MotionCompensation(model='similarity', stabilize=True,
+                                      **options)
     identity = torch.tensor([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
     rows: Dict[str, Dict[int, dict]] = {}
     for name in LADDER:
@@ -130,9 +137,8 @@ def measure(videos: int, size: int, estimate_sizes: Sequence[int]
         camera = displacement(truth, identity.expand_as(truth), size)
         rows[name] = {}
         for s in estimate_sizes:
-            motion = compensation.estimate(torch.from_numpy(np.stack(
-                clips[s])))
-            chains = reference_chains(motion, REFERENCE)
+            chains = compensation.reference_motions(
+                torch.from_numpy(np.stack(clips[s])), REFERENCE)
             chains[..., 2] *= size / s  # to the clip's pixels
             rows[name][s] = summarise(displacement(chains, truth, size),
                                       camera)
@@ -150,12 +156,18 @@ def main() -> None:
                         default=[],
                         help='also estimate on the frames resized to this '
                         'side (repeatable)')
+    parser.add_argument('--from-reference', action='store_true',
+                        help='MotionCompensation(from_reference=True)')
+    parser.add_argument('--no-identity-fallback', action='store_true',
+                        help='MotionCompensation(identity_fallback=False)')
     parser.add_argument('--json', type=Path,
                         default=Path('work_dirs/camera_residual.json'))
     args = parser.parse_args()
     torch.set_num_threads(1)
     sizes = [args.size] + [s for s in args.estimate_size if s != args.size]
-    rows = measure(args.videos, args.size, sizes)
+    rows = measure(args.videos, args.size, sizes,
+                   from_reference=args.from_reference,
+                   identity_fallback=not args.no_identity_fallback)
     print(f'(pixels of the {args.size}-pixel clip; mean over {args.videos} '
           f'videos and the {CLIP - 1} frames other than the reference)')
     print('| camera | estimated on | camera displacement, px | residual, px '

@@ -107,7 +107,8 @@ class ViDiDiDataPreprocessor(BaseDataPreprocessor):
             (:mod:`mmvididi.motion_compensation`): a motion model
             (``'translation'``, ``'similarity'``, ``'affine'``) or a dict of
             ``MotionCompensation`` arguments (``model``, ``levels``,
-            ``iterations``, ``interpolation``, ``stabilize``, ...). Order n
+            ``iterations``, ``interpolation``, ``stabilize``,
+            ``from_reference``, ``identity_fallback``, ...). Order n
             at t is then the difference of frames t..t+n warped onto frame
             t; pixels the warp leaves without data are 0 in every order >= 1
             and left out of ``clip_rms``. With ``stabilize=True`` every
