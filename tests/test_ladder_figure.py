@@ -64,7 +64,12 @@ def write_records(folder):
         blocks('w/handheld4x_vididi_50e_seed1_rerun/epoch_50.pth', 14.8,
                'handheld'),
         blocks('w/handheld4x_vididi_50e_seed2/epoch_50.pth', 99.0,
-               'handheld')]
+               'handheld'),
+        # strong: the ladder's tested seeds were on the data as written
+        # before; the reruns replace them
+        blocks('w/strong4x_vididi_50e_seed1/epoch_50.pth', 99.0, 'strong'),
+        blocks('w/strong4x_vididi_50e_seed1_rerun/epoch_50.pth', 12.0,
+               'strong')]
     for name, lines in (('realistic_4x_cpu_runs.jsonl', cpu),
                         ('realistic_4x_gpu_runs.jsonl', gpu),
                         ('realistic_4x_1024_queries_cpu.jsonl', tested)):
@@ -104,6 +109,7 @@ def test_each_rung_from_its_own_records(tmp_path):
     # a later rerun suffix replaces an earlier one's value of the same seed,
     # whichever line comes first
     assert ladder['handheld']['vididi']['r1_o0_1024'] == {0: 13.8, 1: 14.8}
+    assert ladder['strong']['vididi']['r1_o0_1024'] == {1: 12.0}
 
 
 def test_the_figure_from_the_command_line(tmp_path):
