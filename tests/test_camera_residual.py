@@ -66,8 +66,13 @@ def test_displacement_and_the_row(tool):
     assert row['left'] == pytest.approx(0.25)
     assert row['median_clip'] in (0.0, 0.5)
     assert row['poor'] == pytest.approx(0.5)  # one clip over a quarter pixel
+    assert row['by_frame'][tool.REFERENCE] == 50.25  # every frame, kept
+    assert row['by_frame'][0] == 0.25
     still = tool.summarise(residual, torch.zeros(2, tool.CLIP))
     assert still['camera'] == 0 and still['left'] is None
+    steps = torch.tensor([[1.0, 0, 0], [0, 1, 0]]).repeat(4, 1, 1)
+    steps[1, 0, 2] = 0.1
+    assert tool.identity_share(steps) == 0.75
 
 
 def test_the_ladder_from_the_command_line(tmp_path):
@@ -89,3 +94,5 @@ def test_the_ladder_from_the_command_line(tmp_path):
             assert row['camera'] > 0.2
             assert row['residual'] < row['camera']
     assert '| strong | 64 px |' in result.stdout
+    assert 0 <= rows['mild']['32']['identity_steps'] <= 1
+    assert len(rows['mild']['32']['by_frame']) == 10

@@ -29,10 +29,13 @@ frame; every estimate kept).
 
 The table gives both (means over frames and clips), their ratio (the share
 of the camera's motion that the estimate leaves in the stabilised clip), the
-median clip's residual and the share of clips whose residual exceeds a
-quarter pixel. ``--estimate-size 64`` also estimates each chain on the frames
-resized to 64 pixels (the rendered size) and scales it to the clip's pixels:
-what the clip's resolution costs the estimate.
+median clip's residual, the share of clips whose residual exceeds a quarter
+pixel, the residual three and six frames after the reference, and the share
+of the motions between consecutive frames (what a stabilised clip's chain is
+composed of) that the identity fallback replaced. ``--estimate-size 64``
+also estimates each chain on the frames resized to 64 pixels (the rendered
+size) and scales it to the clip's pixels: what the clip's resolution costs
+the estimate.
 """
 import argparse
 import json
@@ -100,7 +103,9 @@ def displacement(first: torch.Tensor, second: torch.Tensor,
 
 def summarise(residual: torch.Tensor, camera: torch.Tensor) -> dict:
     """The table's row from ``(videos, L)`` residuals and camera
-    displacements (the reference frame's column is left out)."""
+    displacements (the reference frame's column is left out of the means;
+    ``by_frame``: the mean residual of each frame of the clip)."""
+    by_frame = [round(float(x), 4) for x in residual.mean(dim=0)]
     others = [t for t in range(residual.shape[1]) if t != REFERENCE]
     residual, camera = residual[:, others], camera[:, others]
     per_clip = residual.mean(dim=1)
@@ -109,7 +114,15 @@ def summarise(residual: torch.Tensor, camera: torch.Tensor) -> dict:
                 camera=moved,
                 left=float(residual.mean()) / moved if moved > 0 else None,
                 median_clip=float(per_clip.median()),
-                poor=float((per_clip > POOR).float().mean()))
+                poor=float((per_clip > POOR).float().mean()),
+                by_frame=by_frame)
+
+
+def identity_share(motion: torch.Tensor) -> float:
+    """The share of ``(..., 2, 3)`` motions that are exactly the identity
+    (what ``identity_fallback`` puts in place of an estimate)."""
+    identity = motion.new_tensor([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+    return float((motion == identity).flatten(-2).all(dim=-1).float().mean())
 
 
 def measure(videos: int, size: int, estimate_sizes: Sequence[int],
@@ -137,11 +150,14 @@ def measure(videos: int, size: int, estimate_sizes: Sequence[int],
         camera = displacement(truth, identity.expand_as(truth), size)
         rows[name] = {}
         for s in estimate_sizes:
-            chains = compensation.reference_motions(
-                torch.from_numpy(np.stack(clips[s])), REFERENCE)
+            frames = torch.from_numpy(np.stack(clips[s]))
+            chains = compensation.reference_motions(frames, REFERENCE)
             chains[..., 2] *= size / s  # to the clip's pixels
             rows[name][s] = summarise(displacement(chains, truth, size),
                                       camera)
+            # the steps between consecutive frames that the identity took
+            rows[name][s]['identity_steps'] = identity_share(
+                compensation.estimate(frames))
     return rows
 
 
@@ -171,15 +187,18 @@ def main() -> None:
     print(f'(pixels of the {args.size}-pixel clip; mean over {args.videos} '
           f'videos and the {CLIP - 1} frames other than the reference)')
     print('| camera | estimated on | camera displacement, px | residual, px '
-          '| share left | median clip, px | clips over '
-          f'{POOR} px |')
-    print('| --- | --- | --- | --- | --- | --- | --- |')
+          f'| share left | median clip, px | clips over {POOR} px | residual '
+          '3 and 6 frames on, px | steps the identity took |')
+    print('| --- | --- | --- | --- | --- | --- | --- | --- | --- |')
     for name, by_size in rows.items():
         for s, row in by_size.items():
             left = '-' if row['left'] is None else f'{100 * row["left"]:.0f} %'
+            later = row['by_frame'][REFERENCE + 3], row['by_frame'][-1]
             print(f'| {name} | {s} px | {row["camera"]:.2f} | '
                   f'{row["residual"]:.2f} | {left} | '
-                  f'{row["median_clip"]:.2f} | {100 * row["poor"]:.0f} % |')
+                  f'{row["median_clip"]:.2f} | {100 * row["poor"]:.0f} % | '
+                  f'{later[0]:.2f}, {later[1]:.2f} | '
+                  f'{100 * row["identity_steps"]:.0f} % |')
     args.json.parent.mkdir(parents=True, exist_ok=True)
     record = dict(vars(args), reference=REFERENCE, rows=rows)
     args.json.write_text(json.dumps(record, default=str, indent=2))
