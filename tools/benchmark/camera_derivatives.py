@@ -132,13 +132,20 @@ def figure(path: Path, compensation, frames: int = 6, zoom: int = 3) -> None:
     canvas.save(path)
 
 
-def main() -> None:
+def clip_parser(description: str) -> argparse.ArgumentParser:
+    """A command line with the options of the ladder's clips that the camera
+    tools share: ``--videos`` a rung and the clip's ``--size``."""
     parser = argparse.ArgumentParser(
-        description=__doc__,
+        description=description,
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--videos', type=int, default=64)
     parser.add_argument('--size', type=int, default=32,
                         help='clip side, as in training (default 32)')
+    return parser
+
+
+def main() -> None:
+    parser = clip_parser(__doc__)
     parser.add_argument('--compensation', default='similarity',
                         help='MotionCompensation model (default %(default)s)')
     parser.add_argument('--stabilize', action='store_true',

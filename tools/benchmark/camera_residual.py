@@ -37,7 +37,6 @@ also estimates each chain on the frames resized to 64 pixels (the rendered
 size) and scales it to the clip's pixels: what the clip's resolution costs
 the estimate.
 """
-import argparse
 import json
 import sys
 from pathlib import Path
@@ -53,7 +52,8 @@ from mmvididi.motion_compensation import (MotionCompensation, apply_motion,
                                           centred_grid)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from camera_derivatives import CLIP, LADDER, clip, clip_indices  # noqa: E402
+from camera_derivatives import (CLIP, LADDER, clip, clip_indices,  # noqa: E402
+                                clip_parser)
 
 #: the synthetic configs' highest order: the clip is 8 frames + 2
 MAX_ORDER = 2
@@ -162,12 +162,7 @@ def measure(videos: int, size: int, estimate_sizes: Sequence[int],
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('--videos', type=int, default=64)
-    parser.add_argument('--size', type=int, default=32,
-                        help='clip side, as in training (default 32)')
+    parser = clip_parser(__doc__)
     parser.add_argument('--estimate-size', type=int, action='append',
                         default=[],
                         help='also estimate on the frames resized to this '
