@@ -57,7 +57,7 @@ BLOCKS_RECORDS = 'realistic_4x_1024_queries_cpu.jsonl'
 #: (at `handheld` ``_rerun`` of seed 0 is a run on the data as written
 #: before, with x264's mb-tree; ``_rerun2`` is that seed on the same data;
 #: at `strong` the ladder's seeds 1 and 2 were tested, on the data as
-#: written before, and ``_rerun`` of seeds 0 to 2 are on the same data)
+#: written before, and ``_rerun`` of seeds 0 and 1 are on the same data)
 RERUNS_1024: Dict[str, Tuple[str, ...]] = {
     'static': ('_rerun',), 'handheld': ('_rerun', '_rerun2'),
     'strong': ('_rerun',)}
