@@ -293,9 +293,8 @@ def estimate_motion(reference: torch.Tensor, moved: torch.Tensor,
                          f'{tuple(MOTION_MODELS)}.')
     num, height, width = reference.shape
     reference, moved = standardise(reference), standardise(moved)
-    motion = torch.zeros(num, 2, 3, dtype=reference.dtype,
-                         device=reference.device)
-    motion[:, 0, 0] = motion[:, 1, 1] = 1
+    motion = identity_motions(num, dtype=reference.dtype,
+                              device=reference.device)
     shrink = min(1.0, search_size / max(height, width))
     size = (max(1, round(height * shrink)), max(1, round(width * shrink)))
     small = [F.interpolate(x[:, None], size=size, mode='area')[:, 0]
@@ -359,9 +358,16 @@ def estimate_motion(reference: torch.Tensor, moved: torch.Tensor,
         medians.append(_median_abs(image * gain + offset - reference.flatten(1),
                                    inside, stride))
     aligned, still = medians
-    identity = torch.zeros_like(motion)
-    identity[:, 0, 0] = identity[:, 1, 1] = 1
+    identity = identity_motions(num, dtype=motion.dtype, device=motion.device)
     return torch.where((aligned < still)[:, None, None], motion, identity)
+
+
+def identity_motions(*batch: int, dtype: torch.dtype = torch.float32,
+                     device=None) -> torch.Tensor:
+    """``(*batch, 2, 3)`` identity motions ``[I | 0]``."""
+    motion = torch.zeros(*batch, 2, 3, dtype=dtype, device=device)
+    motion[..., 0, 0] = motion[..., 1, 1] = 1
+    return motion
 
 
 def compose(second: torch.Tensor, first: torch.Tensor) -> torch.Tensor:
@@ -382,8 +388,7 @@ def reference_chains(motion: torch.Tensor, reference: int) -> torch.Tensor:
     ``(B, L, 2, 3)`` motions ``W[r, t]`` from frame ``r = reference`` to each
     frame t of the clip (the identity at ``r``)."""
     num, steps = motion.shape[:2]
-    identity = torch.zeros_like(motion[:, 0])
-    identity[:, 0, 0] = identity[:, 1, 1] = 1
+    identity = identity_motions(num, dtype=motion.dtype, device=motion.device)
     chains = [identity] * (steps + 1)
     for t in range(reference + 1, steps + 1):
         chains[t] = compose(motion[:, t - 1], chains[t - 1])
@@ -517,9 +522,8 @@ class MotionCompensation:
                     -1, len(others), -1, -1).flatten(0, 1),
                 grey[:, others].flatten(0, 1), self.model,
                 identity_fallback=self.identity_fallback, **self.options)
-        chains = torch.zeros(num, length, 2, 3, dtype=motion.dtype,
-                             device=motion.device)
-        chains[:, :, 0, 0] = chains[:, :, 1, 1] = 1
+        chains = identity_motions(num, length, dtype=motion.dtype,
+                                  device=motion.device)
         chains[:, others] = motion.view(num, len(others), 2, 3)
         return chains
 

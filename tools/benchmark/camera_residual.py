@@ -45,11 +45,11 @@ from typing import Dict, Sequence, Tuple
 import numpy as np
 import torch
 
-from mmvididi.data_preparation import camera as camera_maps
 from mmvididi.data_preparation.synthetic_motion import (MotionDatasetSpec,
                                                         render_scene)
 from mmvididi.motion_compensation import (MotionCompensation, apply_motion,
-                                          centred_grid)
+                                          centred_grid, compose,
+                                          identity_motions, invert)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from camera_derivatives import (CLIP, LADDER, clip, clip_indices,  # noqa: E402
@@ -74,19 +74,17 @@ def true_chains(camera: np.ndarray, reference: int, frame_size: Tuple[int,
     clip resized to ``size``: pixels of the ``size`` clip, centred on its
     centre (cv2's resize maps centred coordinates by the scale alone)."""
     height, width = frame_size
-    to_frame = camera_maps.invert(camera)
-    linear = np.einsum('tij,jk->tik', to_frame[:, :, :2],
-                       camera[reference, :, :2])
-    shift = np.einsum('tij,j->ti', to_frame[:, :, :2],
-                      camera[reference, :, 2]) + to_frame[:, :, 2]
-    centre = np.array([(width - 1) / 2, (height - 1) / 2])
-    # p_c' = A p_c + (A c + b - c) about the frame's centre, then scaled
-    shift = (np.einsum('tij,j->ti', linear, centre) + shift - centre) * (
-        size / width)
     if not np.isclose(size / width, size / height):
         raise ValueError(f'true_chains: frames of {frame_size} are not '
                          'square; the clip is.')
-    return np.concatenate([linear, shift[..., None]], axis=-1)
+    maps = torch.from_numpy(np.asarray(camera, dtype=np.float64))
+    # view r -> world -> view t, in the renderer's corner-origin pixels
+    chains = compose(invert(maps), maps[reference].expand_as(maps))
+    # p_c' = A p_c + (A c + b - c) about the frame's centre, then scaled
+    centre = maps.new_tensor([(width - 1) / 2, (height - 1) / 2])
+    chains[..., 2] = (chains[..., :2] @ centre + chains[..., 2] - centre) * (
+        size / width)
+    return chains.numpy()
 
 
 def displacement(first: torch.Tensor, second: torch.Tensor,
@@ -121,7 +119,7 @@ def summarise(residual: torch.Tensor, camera: torch.Tensor) -> dict:
 def identity_share(motion: torch.Tensor) -> float:
     """The share of ``(..., 2, 3)`` motions that are exactly the identity
     (what ``identity_fallback`` puts in place of an estimate)."""
-    identity = motion.new_tensor([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+    identity = identity_motions(dtype=motion.dtype, device=motion.device)
     return float((motion == identity).flatten(-2).all(dim=-1).float().mean())
 
 
@@ -132,7 +130,7 @@ def measure(videos: int, size: int, estimate_sizes: Sequence[int],
     ``MotionCompensation(model='similarity', stabilize=True, **options)``."""
     compensation = MotionCompensation(model='similarity', stabilize=True,
                                       **options)
-    identity = torch.tensor([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+    identity = identity_motions()
     rows: Dict[str, Dict[int, dict]] = {}
     for name in LADDER:
         spec = MotionDatasetSpec.preset(name)
