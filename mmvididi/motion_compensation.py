@@ -56,6 +56,17 @@ Estimation of ``M[t]`` (frame t to frame t + 1), for every pair at once:
    32-pixel clips it also picks the identity for 9 to 29 % of the
    consecutive pairs of a moving camera, whose motion is then lost).
 
+Supplied instead of estimated (``motion_source='supplied'``): where the
+camera is known (a renderer's, a gyroscope's, an offline stabiliser's), the
+clip comes with one ``2 x 3`` map a frame, ``C[t]``, from the clip's pixels
+to a common frame's (the scene's), and the motions are exact:
+``M[t] = C[t + 1]^-1 o C[t]``, ``W[r, t] = C[t]^-1 o C[r]``
+(:func:`camera_steps`, :func:`camera_chains`). ``LoadCameraMotion`` reads
+them from a file beside the video and carries them through the crop and
+resize of the pipeline; the synthetic benchmark writes such files
+(``generate.py --write-camera``), where they measure what a perfect estimate
+would give (docs/motion_benchmark.md).
+
 Coordinates: pixels ``(x, y)`` (column, row) centred on the frame centre,
 ``(x - (W - 1) / 2, y - (H - 1) / 2)``; a motion is a ``2 x 3`` matrix
 ``[A | b]`` with ``p' = A p + b`` in those pixel units.
@@ -69,6 +80,13 @@ import torch.nn.functional as F
 
 from mmvididi.derivatives import temporal_derivatives
 
+#: Where the motions come from: estimated from the frames, or supplied with
+#: them (``C[t]``, see the module docstring).
+MOTION_SOURCES = ('estimate', 'supplied')
+#: A sample's key for its cameras ``C[t]``, set by ``LoadCameraMotion`` and
+#: read by ``ViDiDiDataPreprocessor`` (``PackActionInputs(meta_keys=(...,
+#: CAMERA_KEY))``)
+CAMERA_KEY = 'camera_motion'
 #: Motion models, by number of parameters.
 MOTION_MODELS = {'translation': 2, 'similarity': 4, 'affine': 6}
 INTERPOLATIONS = ('bilinear', 'bicubic')
@@ -397,6 +415,21 @@ def reference_chains(motion: torch.Tensor, reference: int) -> torch.Tensor:
     return torch.stack(chains, dim=1)
 
 
+def camera_steps(cameras: torch.Tensor) -> torch.Tensor:
+    """``(B, L, 2, 3)`` cameras ``C[t]`` (clip pixels to a common frame's) to
+    the ``(B, L - 1, 2, 3)`` motions ``M[t] = C[t + 1]^-1 o C[t]`` from frame
+    t to frame t + 1."""
+    return compose(invert(cameras[:, 1:]), cameras[:, :-1])
+
+
+def camera_chains(cameras: torch.Tensor, reference: int) -> torch.Tensor:
+    """``(B, L, 2, 3)`` cameras ``C[t]`` to the ``(B, L, 2, 3)`` motions
+    ``W[r, t] = C[t]^-1 o C[r]`` from frame ``r = reference`` to each frame
+    t."""
+    return compose(invert(cameras),
+                   cameras[:, reference:reference + 1].expand_as(cameras))
+
+
 class MotionCompensation:
     """Temporal derivatives of frames aligned for the camera's motion.
 
@@ -427,6 +460,10 @@ class MotionCompensation:
             in the benchmark's 32-pixel clips, but did not lift the frame
             features in training (docs/motion_benchmark.md, "What
             stabilising leaves"): both are off by default.
+        motion_source: ``'estimate'`` (default): the motions are estimated
+            from the frames; ``'supplied'``: computed from the cameras that
+            come with the clip (``derivatives(frames, orders, cameras)``,
+            module docstring), and the estimation options are unused.
         cpu_threads: torch threads for the compensation of frames on a CPU
             (restored afterwards); ``None``: torch's setting. Defaults to 1:
             its many element-wise steps stall in OpenMP when the cores are
@@ -440,6 +477,7 @@ class MotionCompensation:
                  search_size: int = 16, search_radius: int = 3,
                  interpolation: str = 'bicubic', stabilize: bool = False,
                  from_reference: bool = False, identity_fallback: bool = True,
+                 motion_source: str = 'estimate',
                  cpu_threads: Optional[int] = 1) -> None:
         if model not in MOTION_MODELS:
             raise ValueError(f'MotionCompensation: model={model!r} is not one '
@@ -464,6 +502,11 @@ class MotionCompensation:
                              "a stabilised clip's reference frame).")
         self.from_reference = bool(from_reference)
         self.identity_fallback = bool(identity_fallback)
+        if motion_source not in MOTION_SOURCES:
+            raise ValueError(f'MotionCompensation: motion_source='
+                             f'{motion_source!r} is not one of '
+                             f'{MOTION_SOURCES}.')
+        self.motion_source = motion_source
         if cpu_threads is not None and cpu_threads < 1:
             raise ValueError('MotionCompensation: cpu_threads must be None or '
                              '>= 1.')
@@ -475,7 +518,8 @@ class MotionCompensation:
         return dict(model=self.model, **self.options,
                     interpolation=self.interpolation, stabilize=self.stabilize,
                     from_reference=self.from_reference,
-                    identity_fallback=self.identity_fallback)
+                    identity_fallback=self.identity_fallback,
+                    motion_source=self.motion_source)
 
     def __repr__(self) -> str:
         options = ', '.join(f'{k}={v}' for k, v in self.options.items())
@@ -484,6 +528,7 @@ class MotionCompensation:
                 f'stabilize={self.stabilize}, '
                 f'from_reference={self.from_reference}, '
                 f'identity_fallback={self.identity_fallback}, '
+                f'motion_source={self.motion_source!r}, '
                 f'cpu_threads={self.cpu_threads})')
 
     def estimate(self, frames: torch.Tensor) -> torch.Tensor:
@@ -498,12 +543,45 @@ class MotionCompensation:
                                      **self.options)
         return motion.view(num, length - 1, 2, 3)
 
-    def reference_motions(self, frames: torch.Tensor, reference: int
+    @property
+    def supplied(self) -> bool:
+        """Whether the motions come from cameras supplied with the clip
+        (``motion_source='supplied'``)."""
+        return self.motion_source == 'supplied'
+
+    def _check_cameras(self, frames: torch.Tensor,
+                       cameras: Optional[torch.Tensor]
+                       ) -> Optional[torch.Tensor]:
+        """``cameras`` in ``frames``' dtype and device, checked against the
+        motion source and the frames' ``(B, L)``."""
+        if not self.supplied:
+            if cameras is not None:
+                raise ValueError("MotionCompensation: cameras were given but "
+                                 "motion_source='estimate'; set motion_source="
+                                 "'supplied' to use them.")
+            return None
+        if cameras is None:
+            raise ValueError("MotionCompensation(motion_source='supplied') "
+                             'needs the cameras of the clip (C[t], one 2 x 3 '
+                             'map a frame); none were given.')
+        if tuple(cameras.shape) != tuple(frames.shape[:2]) + (2, 3):
+            raise ValueError(
+                f'MotionCompensation: cameras of shape {tuple(cameras.shape)}'
+                f' for frames {tuple(frames.shape)}: expected '
+                f'{tuple(frames.shape[:2]) + (2, 3)}, one map a frame.')
+        return cameras.to(device=frames.device, dtype=frames.dtype)
+
+    def reference_motions(self, frames: torch.Tensor, reference: int,
+                          cameras: Optional[torch.Tensor] = None
                           ) -> torch.Tensor:
         """``(B, L, H, W, C)`` frames to the ``(B, L, 2, 3)`` motions
-        ``W[r, t]`` that ``stabilised`` warps with: estimated from frame
+        ``W[r, t]`` that ``stabilised`` warps with: from the supplied
+        ``cameras`` (``motion_source='supplied'``), estimated from frame
         ``r = reference`` (``from_reference``) or composed from the motions
         between consecutive frames."""
+        cameras = self._check_cameras(frames, cameras)
+        if cameras is not None:
+            return camera_chains(cameras, reference)
         if self.from_reference:
             return self.estimate_from(frames, reference)
         return reference_chains(self.estimate(frames), reference)
@@ -527,7 +605,8 @@ class MotionCompensation:
         chains[:, others] = motion.view(num, len(others), 2, 3)
         return chains
 
-    def derivatives(self, frames: torch.Tensor, orders: Sequence[int]
+    def derivatives(self, frames: torch.Tensor, orders: Sequence[int],
+                    cameras: Optional[torch.Tensor] = None
                     ) -> Tuple[List[torch.Tensor], List[torch.Tensor]]:
         """Aligned temporal derivatives (module docstring).
 
@@ -535,6 +614,9 @@ class MotionCompensation:
             frames: ``(B, T + max(orders), H, W, C)`` channel-last frames,
                 floating point.
             orders: derivative orders to return.
+            cameras: with ``motion_source='supplied'`` (and only then), the
+                ``(B, T + max(orders), 2, 3)`` cameras ``C[t]`` of the
+                frames, from the clip's centred pixels to a common frame's.
 
         Returns:
             One ``(B, T, H, W, C)`` tensor per order (0 where not valid) and
@@ -544,9 +626,10 @@ class MotionCompensation:
         num, length, height, width, channels = frames.shape
         top = max(orders)
         steps = length - top
+        cameras = self._check_cameras(frames, cameras)
         if self.stabilize:
             with self._threads(frames):
-                return self._stabilised_derivatives(frames, orders)
+                return self._stabilised_derivatives(frames, orders, cameras)
         images = frames[:, :steps].flatten(0, 1)
         if top == 0:
             mask = torch.ones(images.shape[:3], dtype=torch.bool,
@@ -554,15 +637,16 @@ class MotionCompensation:
             return ([images.view(num, steps, height, width, channels)],
                     [mask.view(num, steps, height, width)])
         with self._threads(frames):
-            return self._aligned_derivatives(frames, orders)
+            return self._aligned_derivatives(frames, orders, cameras)
 
-    def stabilised(self, frames: torch.Tensor, reference: Optional[int] = None
+    def stabilised(self, frames: torch.Tensor, reference: Optional[int] = None,
+                   cameras: Optional[torch.Tensor] = None
                    ) -> Tuple[torch.Tensor, torch.Tensor]:
         """``(B, L, H, W, C)`` frames warped onto frame ``r = reference``
         (default: the middle one, ``(L - 1) // 2``),
         ``y[t](p) = x[t](W[r, t](p))``, and the ``(B, L, H, W)`` mask of the
         pixels each frame has data for (frame ``r`` is itself, every pixel
-        valid)."""
+        valid); ``cameras`` as for ``derivatives``."""
         num, length, height, width, channels = frames.shape
         reference = (length - 1) // 2 if reference is None else reference
         if not 0 <= reference < length:
@@ -571,7 +655,7 @@ class MotionCompensation:
         if length == 1:
             return frames, torch.ones(frames.shape[:-1], dtype=torch.bool,
                                       device=frames.device)
-        chains = self.reference_motions(frames, reference)
+        chains = self.reference_motions(frames, reference, cameras)
         points = centred_grid(height, width, height, width, frames.dtype,
                               frames.device)
         values, valid = sample(
@@ -585,11 +669,12 @@ class MotionCompensation:
         return stabilised, valid
 
     def _stabilised_derivatives(self, frames: torch.Tensor,
-                                orders: Sequence[int]
+                                orders: Sequence[int],
+                                cameras: Optional[torch.Tensor]
                                 ) -> Tuple[List[torch.Tensor],
                                            List[torch.Tensor]]:
         steps = frames.shape[1] - max(orders)
-        stabilised, valid = self.stabilised(frames, (steps - 1) // 2)
+        stabilised, valid = self.stabilised(frames, (steps - 1) // 2, cameras)
         outputs, masks = [], []
         for order, derivative in zip(
                 orders, temporal_derivatives(stabilised, orders, time_dim=1)):
@@ -613,12 +698,14 @@ class MotionCompensation:
         finally:
             torch.set_num_threads(threads)
 
-    def _aligned_derivatives(self, frames: torch.Tensor, orders: Sequence[int]
+    def _aligned_derivatives(self, frames: torch.Tensor, orders: Sequence[int],
+                             cameras: Optional[torch.Tensor]
                              ) -> Tuple[List[torch.Tensor], List[torch.Tensor]]:
         num, length, height, width, channels = frames.shape
         top = max(orders)
         steps = length - top
-        motion = self.estimate(frames)
+        motion = self.estimate(frames) if cameras is None else \
+            camera_steps(cameras)
         points = centred_grid(height, width, height, width, frames.dtype,
                               frames.device)
         # aligned[k]: frame t + k read at W[t, k](p), for t = 0..T-1

@@ -9,6 +9,7 @@ from mmengine.registry import init_default_scope
 from mmengine.runner import Runner, set_random_seed
 
 import mmvididi  # noqa: F401  (compat fixes and registration, as in a config)
+from mmvididi.datasets.transforms.load_camera_motion import camera_file
 from mmvididi.utils import write_video
 from tests.tiny_configs import tiny_config
 
@@ -58,7 +59,8 @@ def lossless_video(tmp_path_factory) -> tuple:
 @pytest.fixture(scope='session')
 def video_dir(tmp_path_factory) -> Path:
     """A folder of small lossy videos in the datasets' own formats, with a
-    VideoDataset annotation file ``train.txt`` listing them."""
+    VideoDataset annotation file ``train.txt`` listing them and each video's
+    camera file (a still camera, for configs with ``LoadCameraMotion``)."""
     root = tmp_path_factory.mktemp('dataset')
     names = []
     for i, (name, options) in enumerate([
@@ -68,6 +70,8 @@ def video_dir(tmp_path_factory) -> Path:
             ('ClassB/clip_000002_000012.mp4', dict(bf='2')),
     ]):
         write_video(root / name, moving_frames(seed=i + 1), **options)
+        np.save(camera_file(root / name),
+                np.tile(np.eye(2, 3), (NUM_FRAMES, 1, 1)))
         names.append(f'{name} {i // 2}')
     (root / 'train.txt').write_text('\n'.join(names) + '\n')
     return root

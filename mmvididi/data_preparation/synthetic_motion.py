@@ -47,6 +47,7 @@ from mmvididi.data_preparation.movers import (MOVER_KINDS, SHAPES, Mover,
 from mmvididi.data_preparation.textures import (TEXTURE_SOURCES, load_photos,
                                                 procedural_texture, texture,
                                                 world_texture)
+from mmvididi.datasets.transforms.load_camera_motion import camera_file
 from mmvididi.utils.annotation_files import write_lines, write_video_list
 from mmvididi.utils.video_io import write_video
 
@@ -433,17 +434,23 @@ def _render_legacy(rng: np.random.Generator, spec: MotionDatasetSpec,
 
 
 def _write_one(root: Path, spec: MotionDatasetSpec, seed: int,
-               split_index: int, index: int, name: str) -> None:
+               write_camera: bool, split_index: int, index: int,
+               name: str) -> None:
     """Render and encode one video (in a worker process, or not)."""
     rng = np.random.default_rng([seed, split_index, index])
     label = index % len(spec.classes)
-    write_video(root / 'videos' / name, render_video(rng, spec, label)[0],
-                **spec.encoder_options())
+    video = render_scene(rng, spec, label)
+    path = root / 'videos' / name
+    write_video(path, video.frames, **spec.encoder_options())
+    if write_camera:
+        np.save(camera_file(path), np.asarray(video.camera, np.float64),
+                allow_pickle=False)
 
 
 def generate_motion_dataset(root: Path, spec: MotionDatasetSpec, seed: int = 0,
                             progress: Optional[Callable[[int, int], None]] = None,
-                            workers: int = 1) -> Path:
+                            workers: int = 1, write_camera: bool = False
+                            ) -> Path:
     """Write the train and test videos and their annotation files under ``root``.
 
     Writes ``root/videos/<split>/<class>/<i>.<suffix>``,
@@ -454,6 +461,9 @@ def generate_motion_dataset(root: Path, spec: MotionDatasetSpec, seed: int = 0,
         progress: called with (videos done, total) after each video.
         workers: processes that render and encode (forked; each video has its
             own generator, so the files are the same for any number).
+        write_camera: also write each video's camera (``RenderedVideo.camera``,
+            view to world pixels) beside it, ``<i>.camera.npy``, for
+            ``LoadCameraMotion`` (the videos are the same either way).
 
     Returns:
         ``root``.
@@ -473,7 +483,8 @@ def generate_motion_dataset(root: Path, spec: MotionDatasetSpec, seed: int = 0,
     if workers > 1:
         context = multiprocessing.get_context('fork')
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            futures = [pool.submit(_write_one, root, spec, seed, *job)
+            futures = [pool.submit(_write_one, root, spec, seed, write_camera,
+                                   *job)
                        for job in jobs]
             for done, future in enumerate(as_completed(futures), 1):
                 future.result()
@@ -481,7 +492,7 @@ def generate_motion_dataset(root: Path, spec: MotionDatasetSpec, seed: int = 0,
                     progress(done, len(jobs))
     else:
         for done, job in enumerate(jobs, 1):
-            _write_one(root, spec, seed, *job)
+            _write_one(root, spec, seed, write_camera, *job)
             if progress is not None:
                 progress(done, len(jobs))
     for split, videos in lists.items():

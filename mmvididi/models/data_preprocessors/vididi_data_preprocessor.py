@@ -3,13 +3,15 @@ import numbers
 import warnings
 from typing import Dict, List, Mapping, Optional, Sequence, Union
 
+import numpy as np
 import torch
 from mmaction.registry import MODELS
 from mmengine.model import BaseDataPreprocessor
 
 from mmvididi.camera_augment import CameraMotionAugment
 from mmvididi.derivatives import MAX_ORDER, check_orders, temporal_derivatives
-from mmvididi.motion_compensation import MOTION_MODELS, MotionCompensation
+from mmvididi.motion_compensation import (CAMERA_KEY, MOTION_MODELS,
+                                          MotionCompensation)
 from mmvididi.static_frame_mix import StaticFrameMix
 
 DERIVATIVE_NORMS = ('clip_rms', 'std')
@@ -118,7 +120,10 @@ class ViDiDiDataPreprocessor(BaseDataPreprocessor):
             normalisation (the mean colour). It applies in training and in
             evaluation alike: the model sees clips as it was trained on
             them. Needs the frames: ``TemporalDerivative(
-            compute_on='device')``.
+            compute_on='device')``. With ``motion_source='supplied'`` the
+            motions come from the cameras each sample carries
+            (``LoadCameraMotion`` in the view pipeline, ``CAMERA_KEY`` in
+            ``PackActionInputs``' ``meta_keys``).
         static_frame_mix: off (``None``, the default), or a dict of
             :class:`~mmvididi.static_frame_mix.StaticFrameMix` arguments
             (``prob``, ``max_weight``): in training only, each view's frames
@@ -176,6 +181,11 @@ class ViDiDiDataPreprocessor(BaseDataPreprocessor):
         self.camera_augment = self._build_option_dict(
             CameraMotionAugment, 'camera_augment', camera_augment,
             'dict(pan=0.3, zoom=0.12, rotation=6.0)')
+        if self.camera_augment is not None and self.supplies_cameras:
+            raise ValueError(
+                'ViDiDiDataPreprocessor: camera_augment moves the frames by a '
+                "camera that motion_compensation's supplied cameras do not "
+                "know; use one of them, or motion_source='estimate'.")
 
     @staticmethod
     def _build_compensation(
@@ -229,6 +239,34 @@ class ViDiDiDataPreprocessor(BaseDataPreprocessor):
         return {order: used.get(order, DEFAULT_DERIVATIVE_SCALE)
                 for order in range(1, MAX_ORDER + 1)}
 
+    @property
+    def supplies_cameras(self) -> bool:
+        """Whether ``motion_compensation`` takes its motions from the cameras
+        the samples carry (``motion_source='supplied'``)."""
+        return self.motion_compensation is not None and \
+            self.motion_compensation.supplied
+
+    def sample_cameras(self, samples: Sequence, views: int,
+                       length: int) -> torch.Tensor:
+        """The ``(N, V, length, 2, 3)`` cameras of the samples' first
+        ``length`` frames of each of ``views`` clips, from their
+        :data:`~mmvididi.motion_compensation.CAMERA_KEY` metainfo (one
+        ``(L, 2, 3)`` array a view, as ``MultiView`` gives them, or the
+        clips' ``(V * L, 2, 3)`` one after the other)."""
+        cameras = []
+        for sample in samples:
+            if CAMERA_KEY not in sample:
+                raise ValueError(
+                    "ViDiDiDataPreprocessor: motion_source='supplied' needs "
+                    f"each sample's cameras ({CAMERA_KEY!r}); add "
+                    "dict(type='LoadCameraMotion') to the view pipeline after "
+                    f"its Resize and {CAMERA_KEY!r} to PackActionInputs' "
+                    'meta_keys.')
+            camera = torch.as_tensor(np.asarray(sample.get(CAMERA_KEY)),
+                                     dtype=torch.float64)
+            cameras.append(camera.reshape(views, -1, 2, 3)[:, :length])
+        return torch.stack(cameras)
+
     def compensates(self, orders: Sequence[int]) -> bool:
         """Whether ``orders`` are computed by ``motion_compensation``: some
         order above 0, or any order of a stabilised clip."""
@@ -258,13 +296,18 @@ class ViDiDiDataPreprocessor(BaseDataPreprocessor):
 
     @torch.no_grad()
     def compensated_derivatives(self, frames: torch.Tensor,
-                                orders: Sequence[int]) -> tuple:
-        """``(N, V, T + k, H, W, C)`` float frames to the orders of frames
-        aligned for camera motion, and their ``(N, V, T, H, W)`` valid
-        pixels (``None`` for order 0 unless the clip is stabilised)."""
+                                orders: Sequence[int],
+                                cameras: Optional[torch.Tensor] = None
+                                ) -> tuple:
+        """``(N, V, T + k, H, W, C)`` float frames (and, for supplied
+        motions, their ``(N, V, T + k, 2, 3)`` cameras) to the orders of
+        frames aligned for camera motion, and their ``(N, V, T, H, W)``
+        valid pixels (``None`` for order 0 unless the clip is
+        stabilised)."""
         num, views = frames.shape[:2]
         outputs, masks = self.motion_compensation.derivatives(
-            frames.flatten(0, 1), orders)
+            frames.flatten(0, 1), orders,
+            None if cameras is None else cameras.flatten(0, 1))
         clips: List[torch.Tensor] = [
             x.view((num, views) + x.shape[1:]) for x in outputs]
         stabilised = self.motion_compensation.stabilize
@@ -306,7 +349,11 @@ class ViDiDiDataPreprocessor(BaseDataPreprocessor):
             if camera_augment is not None:
                 frames = camera_augment(frames)
             if self.compensates(orders):
-                clips, valid = self.compensated_derivatives(frames, orders)
+                cameras = self.sample_cameras(
+                    samples, frames.shape[1], length) \
+                    if self.supplies_cameras else None
+                clips, valid = self.compensated_derivatives(frames, orders,
+                                                            cameras)
             else:
                 clips = temporal_derivatives(frames, orders, time_dim=2)
         else:

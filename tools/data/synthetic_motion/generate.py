@@ -65,6 +65,10 @@ def parse_args() -> argparse.Namespace:
                         'instead of --crf')
     parser.add_argument('--bframes', type=int, help='H.264 B-frames')
     parser.add_argument('--suffix', choices=['.mp4', '.avi', '.mkv'])
+    parser.add_argument('--write-camera', action='store_true',
+                        help="also write each video's true camera beside it "
+                        '(<i>.camera.npy), for LoadCameraMotion and '
+                        "motion_source='supplied'")
     return parser.parse_args()
 
 
@@ -99,7 +103,8 @@ def main() -> None:
     args = parse_args()
     spec = build_spec(args)
     start = time.perf_counter()
-    generate_motion_dataset(args.root, spec, args.seed, workers=args.workers)
+    generate_motion_dataset(args.root, spec, args.seed, workers=args.workers,
+                            write_camera=args.write_camera)
     seconds = time.perf_counter() - start
     videos = len(spec.classes) * (spec.train_per_class + spec.test_per_class)
     print(f'{args.root}: {len(spec.classes)} classes, '
