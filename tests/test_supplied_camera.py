@@ -192,3 +192,26 @@ def test_the_generator_writes_each_videos_camera(tmp_path):
                             index % len(spec.classes))
     np.testing.assert_array_equal(np.load(camera_file(first)),
                                   rendered.camera)
+
+
+def test_the_cameras_of_a_whole_frame_clip_are_the_renderers(tmp_path):
+    """Through LoadCameraMotion, the rendered handheld camera of a clip
+    resized from 64 to 32 pixels gives the chains that camera_residual.py
+    derives from the renderer's camera (tested against points carried
+    through the world, tests/test_camera_residual.py)."""
+    from tests.test_motion_benchmark import load_tool
+    true_chains = load_tool('tools/benchmark/camera_residual.py').true_chains
+    spec = MotionDatasetSpec.preset('handheld', num_frames=24)
+    video = tmp_path / 'clip.mp4'
+    for seed in range(4):
+        camera = render_scene(np.random.default_rng(seed), spec, 0).camera
+        np.save(camera_file(video), camera)
+        inds = np.arange(3, 23, 2)
+        results = LoadCameraMotion()(dict(
+            filename=str(video), frame_inds=inds, original_shape=(64, 64),
+            img_shape=(32, 32)))
+        chains = camera_chains(
+            torch.from_numpy(results[CAMERA_KEY]).double()[None], 3)[0]
+        np.testing.assert_allclose(chains.numpy(),
+                                   true_chains(camera[inds], 3, (64, 64), 32),
+                                   atol=1e-5)
