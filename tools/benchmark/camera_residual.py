@@ -48,8 +48,8 @@ import torch
 from mmvididi.data_preparation.synthetic_motion import (MotionDatasetSpec,
                                                         render_scene)
 from mmvididi.motion_compensation import (MotionCompensation, apply_motion,
-                                          centred_grid, compose,
-                                          identity_motions, invert)
+                                          camera_chains, centred_grid,
+                                          identity_motions)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from camera_derivatives import (CLIP, LADDER, clip, clip_indices,  # noqa: E402
@@ -79,7 +79,7 @@ def true_chains(camera: np.ndarray, reference: int, frame_size: Tuple[int,
                          'square; the clip is.')
     maps = torch.from_numpy(np.asarray(camera, dtype=np.float64))
     # view r -> world -> view t, in the renderer's corner-origin pixels
-    chains = compose(invert(maps), maps[reference].expand_as(maps))
+    chains = camera_chains(maps[None], reference)[0]
     # p_c' = A p_c + (A c + b - c) about the frame's centre, then scaled
     centre = maps.new_tensor([(width - 1) / 2, (height - 1) / 2])
     chains[..., 2] = (chains[..., :2] @ centre + chains[..., 2] - centre) * (

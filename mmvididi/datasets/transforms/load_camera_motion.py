@@ -3,10 +3,11 @@ from pathlib import Path
 from typing import Dict
 
 import numpy as np
+import torch
 from mmaction.registry import TRANSFORMS
 from mmcv.transforms import BaseTransform
 
-from mmvididi.motion_compensation import CAMERA_KEY
+from mmvididi.motion_compensation import CAMERA_KEY, compose
 
 #: The camera file of ``clip.mp4`` is ``clip.camera.npy``, beside it.
 CAMERA_SUFFIX = '.camera.npy'
@@ -87,10 +88,9 @@ class LoadCameraMotion(BaseTransform):
         quadruple = results.get('crop_quadruple', (0.0, 0.0, 1.0, 1.0))
         view = clip_to_video(quadruple, results['original_shape'],
                              results['img_shape'])
-        chosen = cameras[inds].astype(np.float64)
         # C[t] = camera[t] o view: clip pixels -> video pixels -> common frame
-        linear = chosen[..., :2] @ view[:, :2]
-        shift = chosen[..., :2] @ view[:, 2:] + chosen[..., 2:]
-        results[CAMERA_KEY] = np.concatenate([linear, shift],
-                                             axis=-1).astype(np.float32)
+        clip_cameras = compose(
+            torch.from_numpy(cameras[inds].astype(np.float64)),
+            torch.from_numpy(view))
+        results[CAMERA_KEY] = clip_cameras.numpy().astype(np.float32)
         return results
