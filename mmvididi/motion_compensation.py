@@ -27,7 +27,12 @@ with ``W[r, t] = M[t - 1] o ... o M[r]`` after ``r`` and
 scene would film it, and its plain derivatives. Order 0 (the frames the
 encoder is evaluated on) then shows the movers' motion against the scene
 without the camera's, as the derivatives do. Pixels a frame has no data for
-are 0 in every order it enters, order 0 included. With ``from_reference=True``
+are 0 in every order it enters, order 0 included: a border that moves with
+the camera. ``crop_margin=m`` crops it away as a video stabiliser does: the
+clip shows the central ``1 - 2 m`` of the reference frame's field of view,
+resampled to the clip's size (``y[t](p) = x[t](W[r, t](s p))``, ``s = 1 -
+2 m``, the reference frame resampled too), so that a camera moving less than
+``m`` of the frame leaves every pixel with data. With ``from_reference=True``
 each ``W[r, t]`` is estimated between frames ``r`` and ``t`` themselves, as
 below, instead of being composed from the steps: a composition adds up every
 step's error.
@@ -464,6 +469,12 @@ class MotionCompensation:
             from the frames; ``'supplied'``: computed from the cameras that
             come with the clip (``derivatives(frames, orders, cameras)``,
             module docstring), and the estimation options are unused.
+        crop_margin: with ``stabilize``, the share ``m`` of each side of the
+            reference frame left out of the stabilised clip, which shows the
+            central ``1 - 2 m`` of it at the clip's size (module docstring):
+            the border without data, which moves with the camera, stays
+            outside the clip while the camera moves less than ``m``. 0 (the
+            default): the whole frame, the border masked.
         cpu_threads: torch threads for the compensation of frames on a CPU
             (restored afterwards); ``None``: torch's setting. Defaults to 1:
             its many element-wise steps stall in OpenMP when the cores are
@@ -477,7 +488,7 @@ class MotionCompensation:
                  search_size: int = 16, search_radius: int = 3,
                  interpolation: str = 'bicubic', stabilize: bool = False,
                  from_reference: bool = False, identity_fallback: bool = True,
-                 motion_source: str = 'estimate',
+                 motion_source: str = 'estimate', crop_margin: float = 0.0,
                  cpu_threads: Optional[int] = 1) -> None:
         if model not in MOTION_MODELS:
             raise ValueError(f'MotionCompensation: model={model!r} is not one '
@@ -507,6 +518,15 @@ class MotionCompensation:
                              f'{motion_source!r} is not one of '
                              f'{MOTION_SOURCES}.')
         self.motion_source = motion_source
+        if not 0.0 <= crop_margin < 0.5:
+            raise ValueError(f'MotionCompensation: crop_margin={crop_margin} '
+                             'must be in [0, 0.5): the share of each side of '
+                             'the frame left out.')
+        if crop_margin and not self.stabilize:
+            raise ValueError('MotionCompensation: crop_margin needs '
+                             'stabilize=True (it crops the stabilised clip '
+                             "to the reference frame's centre).")
+        self.crop_margin = float(crop_margin)
         if cpu_threads is not None and cpu_threads < 1:
             raise ValueError('MotionCompensation: cpu_threads must be None or '
                              '>= 1.')
@@ -519,7 +539,8 @@ class MotionCompensation:
                     interpolation=self.interpolation, stabilize=self.stabilize,
                     from_reference=self.from_reference,
                     identity_fallback=self.identity_fallback,
-                    motion_source=self.motion_source)
+                    motion_source=self.motion_source,
+                    crop_margin=self.crop_margin)
 
     def __repr__(self) -> str:
         options = ', '.join(f'{k}={v}' for k, v in self.options.items())
@@ -529,6 +550,7 @@ class MotionCompensation:
                 f'from_reference={self.from_reference}, '
                 f'identity_fallback={self.identity_fallback}, '
                 f'motion_source={self.motion_source!r}, '
+                f'crop_margin={self.crop_margin}, '
                 f'cpu_threads={self.cpu_threads})')
 
     def estimate(self, frames: torch.Tensor) -> torch.Tensor:
@@ -644,28 +666,32 @@ class MotionCompensation:
                    ) -> Tuple[torch.Tensor, torch.Tensor]:
         """``(B, L, H, W, C)`` frames warped onto frame ``r = reference``
         (default: the middle one, ``(L - 1) // 2``),
-        ``y[t](p) = x[t](W[r, t](p))``, and the ``(B, L, H, W)`` mask of the
-        pixels each frame has data for (frame ``r`` is itself, every pixel
-        valid); ``cameras`` as for ``derivatives``."""
+        ``y[t](p) = x[t](W[r, t](s p))`` with ``s = 1 - 2 crop_margin``, and
+        the ``(B, L, H, W)`` mask of the pixels each frame has data for
+        (without a crop margin frame ``r`` is itself, every pixel valid);
+        ``cameras`` as for ``derivatives``."""
         num, length, height, width, channels = frames.shape
         reference = (length - 1) // 2 if reference is None else reference
         if not 0 <= reference < length:
             raise ValueError(f'MotionCompensation.stabilised: reference='
                              f'{reference} is not a frame of {length}.')
-        if length == 1:
+        if length == 1 and not self.crop_margin:
             return frames, torch.ones(frames.shape[:-1], dtype=torch.bool,
                                       device=frames.device)
-        chains = self.reference_motions(frames, reference, cameras)
+        chains = identity_motions(num, 1, dtype=frames.dtype,
+                                  device=frames.device) if length == 1 \
+            else self.reference_motions(frames, reference, cameras)
         points = centred_grid(height, width, height, width, frames.dtype,
-                              frames.device)
+                              frames.device) * (1 - 2 * self.crop_margin)
         values, valid = sample(
             frames.flatten(0, 1).permute(0, 3, 1, 2),
             apply_motion(chains.flatten(0, 1), points), height, width,
             self.interpolation, _REACH[self.interpolation])
         stabilised = values.permute(0, 2, 3, 1).reshape(frames.shape).clone()
         valid = valid.view(num, length, height, width).clone()
-        stabilised[:, reference] = frames[:, reference]  # exactly, no border
-        valid[:, reference] = True
+        if not self.crop_margin:  # the reference exactly, no border
+            stabilised[:, reference] = frames[:, reference]
+            valid[:, reference] = True
         return stabilised, valid
 
     def _stabilised_derivatives(self, frames: torch.Tensor,
