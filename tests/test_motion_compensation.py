@@ -3,6 +3,7 @@ import math
 
 import pytest
 import torch
+import torch.nn.functional as F
 
 from mmvididi.derivatives import temporal_derivatives
 from mmvididi.motion_compensation import (MotionCompensation, block_matching,
@@ -279,6 +280,50 @@ def test_a_stabilised_clip_is_the_scene_seen_from_its_reference_frame(model):
         assert (outputs[order][~masks[order]] == 0).all()  # no data: 0
 
 
+@pytest.mark.parametrize('source', ['estimate', 'supplied'])
+def test_a_crop_margin_keeps_the_border_out_of_the_stabilised_clip(source):
+    """With ``crop_margin=m`` the stabilised clip is the central ``1 - 2m``
+    of the reference frame's view at the clip's size, every frame the scene
+    seen so (the reference resampled too), and no pixel of any order lacks
+    data while the camera moves less than ``m``; without it, the border
+    moves with the camera."""
+    # orders up to 2 of 5 frames: 3 of order 0, the reference frame 1, which
+    # the last frame is 5.1 + 1.8 pixels of pan from
+    clip = panned_clip(length=5)
+    poses = camera_poses(5)
+    cameras = invert(torch.stack(poses))[None].float() \
+        if source == 'supplied' else None
+    margin = 0.25
+    cropped = MotionCompensation(stabilize=True, crop_margin=margin,
+                                 motion_source=source)
+    whole = MotionCompensation(stabilize=True, motion_source=source)
+    stabilised, valid = cropped.stabilised(clip, 1, cameras)
+    assert valid.all()
+    assert not whole.stabilised(clip, 1, cameras)[1].all()
+    # the reference frame's centre at the clip's size: the reference frame
+    # read at s p (torch's own affine grid), and the scene seen so
+    s = 1 - 2 * margin
+    grid = F.affine_grid(torch.tensor([[[s, 0.0, 0.0], [0.0, s, 0.0]]]),
+                         (1, 3, SIZE, SIZE), align_corners=False)
+    zoomed = F.grid_sample(clip[:, 1].permute(0, 3, 1, 2), grid,
+                           mode='bicubic', align_corners=False)
+    torch.testing.assert_close(stabilised[:, 1], zoomed.permute(0, 2, 3, 1),
+                               rtol=1e-5, atol=1e-3)  # grey levels
+    truth = render(texture(0), compose(similarity(zoom=1 / s), poses[1]))
+    truth = truth.float()[..., None]
+    spread = (truth - truth.mean()).pow(2).mean().sqrt()
+    for t in range(5):
+        error = (stabilised[0, t] - truth).pow(2).mean().sqrt()
+        assert error < 0.05 * spread, (t, error, spread)
+    outputs, masks = cropped.derivatives(clip, (0, 1, 2), cameras)
+    plain = temporal_derivatives(clip, (0, 1, 2), time_dim=1)
+    assert all(mask.all() for mask in masks)
+    torch.testing.assert_close(outputs[0], stabilised[:, :3])
+    for order in (1, 2):
+        assert interior_rms(outputs[order], masks[order]) < \
+            0.1 * interior_rms(plain[order], masks[order])
+
+
 def slow_noisy_clip(seed: int, noise: float, step: float,
                     length: int = 10):
     """``(1, length, H, W, 3)`` frames of a scene under a slow camera
@@ -388,6 +433,11 @@ def test_bad_options_name_the_fix():
     with pytest.raises(ValueError, match='from_reference=True needs '
                        'stabilize=True'):
         MotionCompensation(from_reference=True)
+    with pytest.raises(ValueError, match=r'crop_margin=0.5 must be in \[0, '
+                       r'0.5\)'):
+        MotionCompensation(stabilize=True, crop_margin=0.5)
+    with pytest.raises(ValueError, match='crop_margin needs stabilize=True'):
+        MotionCompensation(crop_margin=0.1)
     with pytest.raises(ValueError, match='reference=5 is not a frame of 4'):
         MotionCompensation(stabilize=True).stabilised(panned_clip(length=4), 5)
 

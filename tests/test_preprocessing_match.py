@@ -58,6 +58,8 @@ def test_the_same_preparation_needs_nothing(trained):
     (dict(motion_compensation=STABILISED), dict()),
     (dict(), dict(motion_compensation=STABILISED)),
     (dict(motion_compensation='similarity'), dict(motion_compensation=STABILISED)),
+    (dict(motion_compensation=dict(STABILISED, crop_margin=0.1)),
+     dict(motion_compensation=STABILISED)),
     (dict(derivative_norm='std', derivative_scale={1: 0.5}), dict()),
     (dict(derivative_norm='std', derivative_scale={1: 0.5}),
      dict(derivative_norm='std', derivative_scale={2: 0.25})),
