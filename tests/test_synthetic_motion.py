@@ -116,6 +116,23 @@ def test_every_rung_films_the_same_scene():
     np.testing.assert_array_equal(whole[10:42, 15:55], part)
 
 
+def test_a_frozen_camera_films_the_same_scene_from_its_mid_video_pose():
+    moving = render_scene(np.random.default_rng(5),
+                          MotionDatasetSpec.preset('strong', **SMALL), 2)
+    frozen = render_scene(np.random.default_rng(5), MotionDatasetSpec.preset(
+        'strong', frozen_camera=True, **SMALL), 2)
+    middle = SMALL['num_frames'] // 2
+    np.testing.assert_array_equal(
+        frozen.camera, np.repeat(moving.camera[middle][None], 8, axis=0))
+    np.testing.assert_array_equal(frozen.path, moving.path)
+    for a, b in zip(frozen.distractor_paths, moving.distractor_paths):
+        np.testing.assert_array_equal(a, b)
+    # the same frame where the poses agree (noise and flicker included),
+    # other frames elsewhere
+    np.testing.assert_array_equal(frozen.frames[middle], moving.frames[middle])
+    assert not np.array_equal(frozen.frames[0], moving.frames[0])
+
+
 def test_default_spec_is_the_realistic_handheld_rung():
     spec = MotionDatasetSpec()
     assert spec == MotionDatasetSpec.preset('handheld')
@@ -408,6 +425,9 @@ def test_spec_rejects_what_it_cannot_render():
         MotionDatasetSpec.preset('legacy', camera=CAMERA_PRESETS['mild'])
     with pytest.raises(ValueError, match='crf and bitrate'):
         MotionDatasetSpec(bitrate='100k')
+    with pytest.raises(ValueError, match="renderer='legacy' has no "
+                       'frozen_camera'):
+        MotionDatasetSpec.preset('legacy', frozen_camera=True)
 
 
 def test_generate_tool(tmp_path):
@@ -443,5 +463,7 @@ def test_generate_tool_options_pick_a_preset_and_override_it(monkeypatch):
                                               shake=0.01, jitter=0.002))
     assert spec_of('--bitrate', '80k').encoder_options() == \
         {'b': '80k', 'bf': '2', 'x264-params': 'mbtree=0'}
+    assert spec_of('--camera', 'static', '--frozen-camera') == \
+        MotionDatasetSpec.preset('static', frozen_camera=True)
     with pytest.raises(SystemExit):
         spec_of('--legacy', '--pan', '0.1')

@@ -65,7 +65,7 @@ DEFAULT_CAMERA = 'handheld'
 LEGACY = dict(renderer='legacy', camera=CAMERA_PRESETS['static'],
               texture_source='procedural', movers=('shape', ), deformation=0.0,
               distractor_motion=0.0, flicker=0.0, crf=None, bframes=None,
-              bitrate=None)
+              bitrate=None, frozen_camera=False)
 
 
 @dataclass
@@ -89,6 +89,13 @@ class MotionDatasetSpec:
             (min, max).
         distractors: other objects in the scene, (min, max).
         camera: the camera motion's strengths (``CAMERA_PRESETS``).
+        frozen_camera: film every frame from the camera's pose at the middle
+            frame (frame ``num_frames // 2``): the scene and every draw as
+            under the moving camera (the same canvas, the same torus of the
+            target), filmed from where that camera stands mid-video, without
+            its motion. A control: it separates what the camera's motion
+            costs from what its view (zoom, roll, position) does
+            (docs/motion_benchmark.md). False (default): the camera moves.
         texture_source: ``'photos'`` (needs scikit-image), ``'synthetic'``
             (1/f noise) or ``'procedural'`` (patterns); see ``textures``.
         movers: the object kinds drawn (``MOVER_KINDS``).
@@ -116,6 +123,7 @@ class MotionDatasetSpec:
     object_size: Tuple[float, float] = (0.25, 0.375)
     distractors: Tuple[int, int] = (1, 3)
     camera: CameraMotion = CAMERA_PRESETS[DEFAULT_CAMERA]
+    frozen_camera: bool = False
     texture_source: str = 'photos'
     movers: Sequence[str] = MOVER_KINDS
     deformation: float = 1.0
@@ -299,6 +307,8 @@ def render_scene(rng: np.random.Generator, spec: MotionDatasetSpec,
             [np.cos(angle), np.sin(angle)]) + wander)
     depth = rng.integers(len(others) + 1)  # the target's place among them
 
+    if spec.frozen_camera:  # the scene is drawn: hold the mid-video pose
+        camera = np.repeat(camera[frames_n // 2][None], frames_n, axis=0)
     gain = np.exp(spec.flicker * np.sqrt(0.5) * (
         smooth_noise(rng, frames_n, 2.0)[:, 0]
         + rng.standard_normal(frames_n)))

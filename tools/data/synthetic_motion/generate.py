@@ -54,6 +54,10 @@ def parse_args() -> argparse.Namespace:
         parser.add_argument(f'--{name}', type=float,
                             help=f"camera {name}, overriding --camera's "
                             '(see CameraMotion)')
+    parser.add_argument('--frozen-camera', action='store_true', default=None,
+                        help="film every frame from the camera's mid-video "
+                        'pose: the scene of the moving camera without its '
+                        'motion (a control; see MotionDatasetSpec)')
     parser.add_argument('--texture-source', choices=TEXTURE_SOURCES)
     parser.add_argument('--movers', nargs='+', choices=MOVER_KINDS)
     parser.add_argument('--deformation', type=float)
@@ -78,7 +82,8 @@ def build_spec(args: argparse.Namespace) -> MotionDatasetSpec:
     fields = ('directions', 'dynamics', 'train_per_class', 'test_per_class',
               'num_frames', 'size', 'travel', 'object_size', 'distractors',
               'texture_source', 'movers', 'deformation', 'distractor_motion',
-              'flicker', 'noise', 'crf', 'bitrate', 'bframes', 'suffix')
+              'flicker', 'noise', 'crf', 'bitrate', 'bframes', 'suffix',
+              'frozen_camera')
     overrides = {name: getattr(args, name) for name in fields
                  if getattr(args, name) is not None}
     for name in ('size', 'travel', 'object_size', 'distractors'):
