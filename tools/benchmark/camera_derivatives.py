@@ -5,6 +5,7 @@ camera-motion compensation, along the camera ladder.
         [--compensation similarity] [--stabilize]
         [--figure docs/images/camera_derivatives.png]
         [--json work_dirs/camera_derivatives.json]
+        [--decoded static=ROOT handheld=ROOT ...]
 
 Every rung films the same scenes from the same seed (MotionDatasetSpec.preset),
 so the static rung's first derivative is the motion of the scene alone (target,
@@ -18,12 +19,17 @@ one: the share of the derivative that the camera, not the scene, puts there is
 pixels that keep data after compensation. --stabilize compensates by
 stabilising the clip (every frame warped onto the middle one, the frames too:
 MotionCompensation(stabilize=True)). The figure shows one handheld and one
-strong video: frames, plain order 1, compensated order 1.
+strong video: frames, plain order 1, compensated order 1. --decoded reads the
+named rungs' clips from the first --videos test videos of a generated data set
+instead (generate.py ROOT --camera RUNG, the same seed for every rung: the same
+scenes), decoded after H.264: what the coding adds to each derivative; the
+static rung must be among them (the reference).
 """
 import argparse
 import json
 from pathlib import Path
 
+import av
 import cv2
 import numpy as np
 import torch
@@ -70,7 +76,8 @@ def mean_square(diff: torch.Tensor, valid: torch.Tensor) -> np.ndarray:
             ).numpy()
 
 
-def measure(videos: int, size: int, compensation) -> dict:
+def rendered_clips(videos: int, size: int) -> dict:
+    """Each rung's clips of its first ``videos`` scenes, before encoding."""
     clips = {}
     for name in LADDER:
         spec = MotionDatasetSpec.preset(name)
@@ -78,9 +85,40 @@ def measure(videos: int, size: int, compensation) -> dict:
             clip(render_scene(np.random.default_rng([0, i]), spec,
                               i % len(spec.classes)).frames, size)
             for i in range(videos)])
+    return clips
+
+
+def decode(path: Path) -> np.ndarray:
+    """A video's ``(T, H, W, 3)`` uint8 RGB frames (PyAV)."""
+    with av.open(str(path)) as container:
+        return np.stack([frame.to_ndarray(format='rgb24')
+                         for frame in container.decode(video=0)])
+
+
+def decoded_clips(roots: dict, videos: int, size: int) -> dict:
+    """Each named rung's clips of the first ``videos`` test videos (sorted
+    paths) under its data set's root, decoded."""
+    if 'static' not in roots:
+        raise SystemExit('--decoded: give the static rung too (static=ROOT), '
+                         'the reference of every ratio.')
+    clips = {}
+    for name, root in roots.items():
+        paths = sorted(Path(root).glob('videos/test/*/*.*'))[:videos]
+        if len(paths) < videos:
+            raise SystemExit(f'--decoded {name}={root}: {len(paths)} test '
+                             f'videos under {root}/videos/test, {videos} '
+                             'asked for (--videos).')
+        clips[name] = np.stack([clip(decode(p), size) for p in paths])
+    return clips
+
+
+def measure(clips: dict, compensation) -> dict:
+    """Per rung of ``clips`` (``'static'`` among them), order 1's mean
+    square, plain and compensated, relative to the static rung's plain
+    one, and the share of its pixels with data."""
     reference = mean_square(*order1(clips['static'], None))
     rows = {}
-    for name in LADDER:
+    for name in clips:
         row = {}  # ratio: order 1's mean square / the static rung's plain one
         for label, method in (('plain', None), ('compensated', compensation)):
             diff, valid = order1(clips[name], method)
@@ -154,10 +192,18 @@ def main() -> None:
                         default=Path('docs/images/camera_derivatives.png'))
     parser.add_argument('--json', type=Path,
                         default=Path('work_dirs/camera_derivatives.json'))
+    parser.add_argument('--decoded', nargs='+', metavar='RUNG=ROOT',
+                        help='read these rungs from the decoded test videos '
+                        'of data sets generate.py wrote (static among them)')
     args = parser.parse_args()
     compensation = MotionCompensation(model=args.compensation,
                                       stabilize=args.stabilize)
-    rows = measure(args.videos, args.size, compensation)
+    if args.decoded:
+        roots = dict(item.split('=', 1) for item in args.decoded)
+        clips = decoded_clips(roots, args.videos, args.size)
+    else:
+        clips = rendered_clips(args.videos, args.size)
+    rows = measure(clips, compensation)
     print('| camera | order 1 mean square / static, plain | the camera\'s '
           'share | order 1 mean square / static, compensated | its pixels '
           'with data |')
