@@ -2,7 +2,7 @@
 camera-motion compensation, along the camera ladder.
 
     python tools/benchmark/camera_derivatives.py [--videos 64] [--size 32]
-        [--compensation similarity] [--stabilize]
+        [--compensation similarity] [--stabilize [--crop-margin 0.1]]
         [--figure docs/images/camera_derivatives.png]
         [--json work_dirs/camera_derivatives.json]
         [--decoded static=ROOT handheld=ROOT ...]
@@ -18,8 +18,10 @@ one: the share of the derivative that the camera, not the scene, puts there is
 1 - 1 / ratio (0 where the ratio is below 1), and the share of order 1's
 pixels that keep data after compensation. --stabilize compensates by
 stabilising the clip (every frame warped onto the middle one, the frames too:
-MotionCompensation(stabilize=True)). The figure shows one handheld and one
-strong video: frames, plain order 1, compensated order 1. --decoded reads the
+MotionCompensation(stabilize=True)), --crop-margin crops the stabilised clip
+to the reference frame's centre (MotionCompensation(crop_margin=...)). The
+figure shows one handheld and one strong video: frames, plain order 1,
+compensated order 1. --decoded reads the
 named rungs' clips from the first --videos test videos of a generated data set
 instead (generate.py ROOT --camera RUNG, the same seed for every rung: the same
 scenes), decoded after H.264: what the coding adds to each derivative; the
@@ -188,6 +190,9 @@ def main() -> None:
                         help='MotionCompensation model (default %(default)s)')
     parser.add_argument('--stabilize', action='store_true',
                         help='compensate by stabilising the clip')
+    parser.add_argument('--crop-margin', type=float, default=0.0,
+                        help="with --stabilize, MotionCompensation's "
+                        'crop_margin (default 0: the whole frame)')
     parser.add_argument('--figure', type=Path,
                         default=Path('docs/images/camera_derivatives.png'))
     parser.add_argument('--json', type=Path,
@@ -197,7 +202,8 @@ def main() -> None:
                         'of data sets generate.py wrote (static among them)')
     args = parser.parse_args()
     compensation = MotionCompensation(model=args.compensation,
-                                      stabilize=args.stabilize)
+                                      stabilize=args.stabilize,
+                                      crop_margin=args.crop_margin)
     if args.decoded:
         roots = dict(item.split('=', 1) for item in args.decoded)
         clips = decoded_clips(roots, args.videos, args.size)
