@@ -309,6 +309,11 @@ def test_a_crop_margin_keeps_the_border_out_of_the_stabilised_clip(source):
                            mode='bicubic', align_corners=False)
     torch.testing.assert_close(stabilised[:, 1], zoomed.permute(0, 2, 3, 1),
                                rtol=1e-5, atol=1e-3)  # grey levels
+    single, inside = cropped.stabilised(clip[:, 1:2], 0, None if cameras is
+                                        None else cameras[:, 1:2])
+    assert inside.all()
+    torch.testing.assert_close(single[:, 0], zoomed.permute(0, 2, 3, 1),
+                               rtol=1e-5, atol=1e-3)  # one frame: its centre
     truth = render(texture(0), compose(similarity(zoom=1 / s), poses[1]))
     truth = truth.float()[..., None]
     spread = (truth - truth.mean()).pow(2).mean().sqrt()
