@@ -31,7 +31,6 @@ import argparse
 import json
 from pathlib import Path
 
-import av
 import cv2
 import numpy as np
 import torch
@@ -41,6 +40,7 @@ from mmvididi.data_preparation.synthetic_motion import (MotionDatasetSpec,
                                                         render_scene)
 from mmvididi.derivatives import temporal_derivatives
 from mmvididi.motion_compensation import MotionCompensation
+from mmvididi.video import DEFAULT_BACKEND, open_video
 
 LADDER = ('static', 'mild', 'handheld', 'strong')
 CLIP, INTERVAL = 10, 2  # the synthetic configs' 8 frames + 2, every 2nd
@@ -56,9 +56,13 @@ def clip_indices(num_frames: int) -> np.ndarray:
 def clip(frames: np.ndarray, size: int) -> np.ndarray:
     """The training clip (``clip_indices``) of ``frames``, resized to
     ``size`` (float32 ``(T, H, W, 3)``)."""
+    return resized(frames[clip_indices(len(frames))], size)
+
+
+def resized(frames, size: int) -> np.ndarray:
+    """``frames`` resized to ``size`` x ``size``, float32 ``(T, H, W, 3)``."""
     return np.stack([cv2.resize(f, (size, size), interpolation=cv2.INTER_LINEAR)
-                     for f in frames[clip_indices(len(frames))]]
-                    ).astype(np.float32)
+                     for f in frames]).astype(np.float32)
 
 
 def order1(clips: np.ndarray, compensation):
@@ -90,11 +94,11 @@ def rendered_clips(videos: int, size: int) -> dict:
     return clips
 
 
-def decode(path: Path) -> np.ndarray:
-    """A video's ``(T, H, W, 3)`` uint8 RGB frames (PyAV)."""
-    with av.open(str(path)) as container:
-        return np.stack([frame.to_ndarray(format='rgb24')
-                         for frame in container.decode(video=0)])
+def decoded_clip(path: Path, size: int) -> np.ndarray:
+    """The training clip of a video file, decoded as training decodes it
+    (``open_video``, the configs' backend), resized to ``size``."""
+    with open_video(str(path), DEFAULT_BACKEND) as video:
+        return resized(video.get_frames(clip_indices(len(video))), size)
 
 
 def decoded_clips(roots: dict, videos: int, size: int) -> dict:
@@ -110,7 +114,7 @@ def decoded_clips(roots: dict, videos: int, size: int) -> dict:
             raise SystemExit(f'--decoded {name}={root}: {len(paths)} test '
                              f'videos under {root}/videos/test, {videos} '
                              'asked for (--videos).')
-        clips[name] = np.stack([clip(decode(p), size) for p in paths])
+        clips[name] = np.stack([decoded_clip(p, size) for p in paths])
     return clips
 
 
